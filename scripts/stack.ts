@@ -1,0 +1,175 @@
+// The whole local stack in one call: the upstream simulator, the analytics node (DuckDB) and
+// the worker on Miniflare with a local D1, migrated and loaded from a config document.
+// `npm start` and the end-to-end tests both use it, so what the tests prove is what runs.
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { serve, type ServerType } from '@hono/node-server';
+import { startSimulator } from '../test/simulator/server';
+import { createAnalyticsNode } from '../analytics-node/app';
+import { applyMigrations } from './migrations';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface StackOptions {
+  workerPort?: number;
+  analyticsPort?: number;
+  simPort?: number;
+  host?: string;
+  /** Folder for DuckDB and the local D1 (default `.data/`). */
+  dataDir?: string;
+  /** Config document to apply (already parsed). */
+  config: unknown;
+  /** Simulator fleet file. */
+  fleetPath?: string;
+  adminKey?: string;
+  internalSecret?: string;
+  scoreIntervalS?: number;
+  /** Extra worker bindings (time-outs, batch sizes, credentials referenced as env:NAME). */
+  workerBindings?: Record<string, string>;
+  /** Quiet: do not forward the worker's console output. */
+  quiet?: boolean;
+}
+
+export interface Stack {
+  workerUrl: string;
+  analyticsUrl: string;
+  simUrl: string;
+  adminKey: string;
+  internalSecret: string;
+  miniflare: Miniflare;
+  /** Run the worker's cron handler once (Miniflare does not fire crons by itself). */
+  triggerCron(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir ?? path.join(ROOT, '.data'));
+  await fs.mkdir(dataDir, { recursive: true });
+  const adminKey = options.adminKey ?? 'sb-admin-dev';
+  const internalSecret = options.internalSecret ?? 'sb-internal-dev';
+  const [workerPort, analyticsPort, simPort] = await Promise.all([
+    options.workerPort ?? freePort(host),
+    options.analyticsPort ?? freePort(host),
+    options.simPort ?? freePort(host),
+  ]);
+  const workerUrl = `http://${host}:${workerPort}`;
+  const analyticsUrl = `http://${host}:${analyticsPort}`;
+
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
+  };
+  try {
+    const fleet = JSON.parse(await fs.readFile(options.fleetPath ?? path.join(ROOT, 'test/simulator/fleets/demo.json'), 'utf8'));
+    const simulator = await startSimulator({ port: simPort, host, providers: fleet.providers });
+    stoppers.push(() => simulator.close());
+    const simUrl = simulator.url;
+
+    const analytics = await createAnalyticsNode({
+      dbPath: path.join(dataDir, 'analytics.duckdb'),
+      internalSecret,
+      workerUrl,
+      scoreIntervalS: options.scoreIntervalS ?? 5,
+    });
+    const server: ServerType = serve({ fetch: analytics.app.fetch, port: analyticsPort, hostname: host });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    stoppers.push(async () => {
+      await analytics.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    const scriptPath = await bundleWorker(path.join(dataDir, 'worker'));
+    const config = rewriteSimulatorUrls(options.config, simUrl);
+    const miniflare = new Miniflare({
+      modules: true,
+      scriptPath,
+      modulesRoot: path.dirname(scriptPath),
+      compatibilityDate: '2026-04-20',
+      compatibilityFlags: ['nodejs_compat'],
+      host,
+      port: workerPort,
+      d1Databases: { DB: 'switchboard-local' },
+      d1Persist: path.join(dataDir, 'd1'),
+      bindings: {
+        ADMIN_KEY: adminKey,
+        INTERNAL_SECRET: internalSecret,
+        ANALYTICS_URL: analyticsUrl,
+        SCORE_PUSH_INTERVAL_S: String(options.scoreIntervalS ?? 5),
+        ...credentialBindings(config),
+        ...options.workerBindings,
+      },
+      ...(options.quiet ? { log: undefined } : {}),
+    });
+    stoppers.push(() => miniflare.dispose());
+    await miniflare.ready;
+    await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
+
+    const applied = await fetch(`${workerUrl}/admin/config`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(config),
+    });
+    if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
+
+    analytics.start();
+
+    const triggerCron = async () => {
+      const worker = await miniflare.getWorker();
+      await worker.scheduled({ cron: '* * * * *' });
+    };
+    return { workerUrl, analyticsUrl, simUrl, adminKey, internalSecret, miniflare, triggerCron, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Bundle the worker with esbuild (what wrangler does), for Miniflare. */
+export async function bundleWorker(outDir: string): Promise<string> {
+  const outfile = path.join(outDir, 'index.js');
+  await build({
+    entryPoints: [path.join(ROOT, 'worker/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    outfile,
+    logLevel: 'silent',
+    sourcemap: false,
+  });
+  return outfile;
+}
+
+/** Channels of the demo and test configs point at 127.0.0.1:8790; follow the simulator's real port. */
+export function rewriteSimulatorUrls(config: unknown, simUrl: string): unknown {
+  const text = JSON.stringify(config);
+  return JSON.parse(text.replaceAll('http://127.0.0.1:8790', simUrl));
+}
+
+/** Pass through only the environment variables the config references as env:NAME. */
+function credentialBindings(config: unknown): Record<string, string> {
+  const bindings: Record<string, string> = {};
+  const channels = (config as { channels?: Array<{ api_key?: string }> }).channels ?? [];
+  for (const channel of channels) {
+    const reference = channel.api_key?.startsWith('env:') ? channel.api_key.slice(4) : null;
+    if (reference && process.env[reference] !== undefined) bindings[reference] = process.env[reference]!;
+  }
+  return bindings;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+
+const root = import.meta.dirname;
+
+// Three kinds of test, one runner:
+//  - unit:   pure cores (protocols, routing, scoring), the simulators and the analytics node, in Node
+//  - worker: the Hono worker inside the Workers runtime (Miniflare) with the real migrations applied
+//  - e2e:    the real local stack (upstream simulator, worker on Miniflare, analytics node)
+// `npm test` runs all three; `npm run soak` runs the long reliability cases.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, 'migrations'));
+  return {
+    test: {
+      projects: [
+        {
+          test: {
+            name: 'unit',
+            environment: 'node',
+            include: [
+              'worker/**/*.test.ts',
+              'analytics-node/**/*.test.ts',
+              'test/unit/**/*.test.ts',
+              'test/simulator/**/*.test.ts',
+              'test/routing-sim/**/*.test.ts',
+              'scripts/**/*.test.ts',
+            ],
+            testTimeout: 30_000,
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_KEY: 'test-admin-key',
+                  INTERNAL_SECRET: 'test-internal-secret',
+                  ANALYTICS_URL: 'http://127.0.0.1:9',
+                },
+              },
+            }),
+          ],
+          test: {
+            name: 'worker',
+            include: ['test/worker/**/*.test.ts'],
+            setupFiles: ['test/worker/apply-migrations.ts'],
+            testTimeout: 30_000,
+          },
+        },
+        {
+          test: {
+            name: 'e2e',
+            environment: 'node',
+            include: ['test/e2e/**/*.test.ts'],
+            globalSetup: ['test/e2e/global-setup.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+        {
+          test: {
+            name: 'soak',
+            environment: 'node',
+            include: ['test/soak/**/*.test.ts'],
+            testTimeout: 600_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  };
+});

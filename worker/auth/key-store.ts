@@ -1,0 +1,81 @@
+// API key lookup: plaintext → SHA-256 → D1, cached per isolate with positive and negative
+// entries. Revocation reaches every isolate within the TTL (default 10 s); the admin API
+// also drops the entry in its own isolate at once.
+import { and, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import { apiKeys, users } from '../db/schema';
+import { sha256Hex } from '../util/crypto';
+import type { KeyContext } from './key-context';
+import { parsePolicyLayer } from '../catalog/policy-layer';
+
+interface Entry {
+  value: KeyContext | null;
+  expires: number;
+}
+
+const MAX_ENTRIES = 50_000;
+const NEGATIVE_TTL_MS = 5_000;
+
+export class KeyStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #pending = new Map<string, Promise<KeyContext | null>>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  async lookup(db: D1Database, plaintext: string, now: number): Promise<KeyContext | null> {
+    const hash = await sha256Hex(plaintext);
+    const cached = this.#entries.get(hash);
+    if (cached && cached.expires > now) return cached.value;
+    let pending = this.#pending.get(hash);
+    if (!pending) {
+      pending = loadKey(db, hash, now).finally(() => this.#pending.delete(hash));
+      this.#pending.set(hash, pending);
+    }
+    const value = await pending;
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(hash, { value, expires: now + (value ? this.ttlMs : NEGATIVE_TTL_MS) });
+    return value;
+  }
+
+  /** Forget a key (by hash) or everything, after an admin change. */
+  invalidate(hash?: string): void {
+    if (hash === undefined) this.#entries.clear();
+    else this.#entries.delete(hash);
+  }
+}
+
+async function loadKey(database: D1Database, hash: string, now: number): Promise<KeyContext | null> {
+  const db = drizzle(database);
+  const rows = await db
+    .select({ key: apiKeys, user: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.user_id))
+    .where(and(eq(apiKeys.hash, hash), eq(apiKeys.status, 'active'), eq(users.status, 'active')))
+    .limit(1);
+  const row = rows[0];
+  if (!row) return null;
+  if (row.key.expires_at !== null && row.key.expires_at <= now) return null;
+  return {
+    key_id: row.key.id,
+    key_name: row.key.name,
+    user_id: row.user.id,
+    group_id: row.user.group_id,
+    models: parseStringArray(row.key.models),
+    rpm: row.key.rpm,
+    tpm: row.key.tpm,
+    budget_daily_usd: row.key.budget_daily_usd,
+    budget_monthly_usd: row.key.budget_monthly_usd,
+    user_budget_monthly_usd: row.user.budget_monthly_usd,
+    routing: parsePolicyLayer(row.key.routing),
+    balance_nanousd: row.user.balance_nanousd,
+  };
+}
+
+function parseStringArray(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,167 @@
+// The model catalog and channel fleet, loaded from D1 in one round of queries and cached
+// per isolate. Small (hundreds of rows even for large fleets), so it is loaded whole.
+import { drizzle } from 'drizzle-orm/d1';
+import { channelModels, channels, groups, models, settings } from '../db/schema';
+import type { Candidate, Protocol, TokenPrice } from '../core/types';
+import type { PolicyLayer } from '../config/schema';
+import { parsePolicyLayer } from './policy-layer';
+
+export interface CatalogModel {
+  id: string;
+  aliases: string[];
+  price: TokenPrice;
+  context_length: number | null;
+  capabilities: string[];
+  created_at: number;
+}
+
+export interface CatalogChannel {
+  id: string;
+  type: Protocol;
+  base_url: string;
+  /** Literal credential or env:NAME. Never leaves the worker. */
+  api_key: string;
+}
+
+export interface CatalogGroup {
+  id: string;
+  price_multiplier: number;
+  routing: PolicyLayer;
+}
+
+export interface Catalog {
+  models: Map<string, CatalogModel>;
+  /** Every accepted name (id or alias) → model id. */
+  names: Map<string, string>;
+  channels: Map<string, CatalogChannel>;
+  /** Candidates per model id, priced at multiplier 1 (see candidatesFor). */
+  candidates: Map<string, Candidate[]>;
+  groups: Map<string, CatalogGroup>;
+  routing: PolicyLayer;
+  loaded_at: number;
+}
+
+export async function loadCatalog(database: D1Database, now: number): Promise<Catalog> {
+  const db = drizzle(database);
+  const [modelRows, channelRows, channelModelRows, groupRows, settingRows] = await db.batch([
+    db.select().from(models),
+    db.select().from(channels),
+    db.select().from(channelModels),
+    db.select().from(groups),
+    db.select().from(settings),
+  ]);
+  const catalog: Catalog = {
+    models: new Map(),
+    names: new Map(),
+    channels: new Map(),
+    candidates: new Map(),
+    groups: new Map(),
+    routing: {},
+    loaded_at: now,
+  };
+  for (const row of modelRows) {
+    if (!row.enabled) continue;
+    const model: CatalogModel = {
+      id: row.id,
+      aliases: parseArray(row.aliases),
+      price: {
+        input_per_mtok: row.price_input_per_mtok,
+        output_per_mtok: row.price_output_per_mtok,
+        cached_input_per_mtok: row.price_cached_input_per_mtok ?? row.price_input_per_mtok,
+      },
+      context_length: row.context_length,
+      capabilities: parseArray(row.capabilities),
+      created_at: row.created_at,
+    };
+    catalog.models.set(model.id, model);
+    catalog.names.set(model.id, model.id);
+    for (const alias of model.aliases) if (!catalog.names.has(alias)) catalog.names.set(alias, model.id);
+  }
+  const channelById = new Map(channelRows.filter((row) => row.enabled).map((row) => [row.id, row]));
+  for (const row of channelById.values()) {
+    catalog.channels.set(row.id, { id: row.id, type: row.type, base_url: row.base_url, api_key: row.api_key });
+  }
+  for (const row of channelModelRows) {
+    const channel = channelById.get(row.channel_id);
+    const model = catalog.models.get(row.model_id);
+    if (!channel || !model) continue;
+    const candidate: Candidate = {
+      channel_id: channel.id,
+      dialect: channel.type,
+      base_url: channel.base_url,
+      model: model.id,
+      upstream_model: row.upstream_model,
+      cost: {
+        input_per_mtok: row.cost_input_per_mtok,
+        output_per_mtok: row.cost_output_per_mtok,
+        cached_input_per_mtok: row.cost_cached_input_per_mtok ?? row.cost_input_per_mtok,
+      },
+      price: model.price,
+      priority: channel.priority,
+      weight: channel.weight,
+      max_concurrency: channel.max_concurrency,
+      capabilities: model.capabilities,
+      context_length: model.context_length,
+    };
+    const list = catalog.candidates.get(model.id);
+    if (list) list.push(candidate);
+    else catalog.candidates.set(model.id, [candidate]);
+  }
+  for (const row of groupRows) {
+    catalog.groups.set(row.id, { id: row.id, price_multiplier: row.price_multiplier, routing: parsePolicyLayer(row.routing) });
+  }
+  for (const row of settingRows) {
+    if (row.key === 'routing') catalog.routing = parsePolicyLayer(row.value);
+  }
+  return catalog;
+}
+
+export function groupOf(catalog: Catalog, groupId: string): CatalogGroup {
+  return catalog.groups.get(groupId) ?? { id: groupId, price_multiplier: 1, routing: {} };
+}
+
+/** Candidates for a model with the caller's group multiplier applied to the price. */
+export function candidatesFor(catalog: Catalog, modelId: string, multiplier: number): Candidate[] {
+  const list = catalog.candidates.get(modelId) ?? [];
+  if (multiplier === 1) return list;
+  return list.map((candidate) => ({ ...candidate, price: scalePrice(candidate.price, multiplier) }));
+}
+
+export function scalePrice(price: TokenPrice, multiplier: number): TokenPrice {
+  return {
+    input_per_mtok: price.input_per_mtok * multiplier,
+    output_per_mtok: price.output_per_mtok * multiplier,
+    cached_input_per_mtok: (price.cached_input_per_mtok ?? price.input_per_mtok) * multiplier,
+  };
+}
+
+function parseArray(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Isolate cache: one load at a time, refreshed when older than the TTL. */
+export class CatalogCache {
+  #catalog: Catalog | null = null;
+  #pending: Promise<Catalog> | null = null;
+
+  constructor(private readonly ttlMs: number) {}
+
+  async get(database: D1Database, now: number): Promise<Catalog> {
+    if (this.#catalog && now - this.#catalog.loaded_at < this.ttlMs) return this.#catalog;
+    if (!this.#pending) {
+      this.#pending = loadCatalog(database, now)
+        .then((catalog) => (this.#catalog = catalog))
+        .finally(() => (this.#pending = null));
+    }
+    return this.#pending;
+  }
+
+  invalidate(): void {
+    this.#catalog = null;
+  }
+}

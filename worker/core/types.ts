@@ -1,0 +1,148 @@
+// Types shared by the worker, the analytics node, the upstream simulator and the routing
+// simulator. Pure data only: nothing here may import from Workers or Node APIs.
+
+/** The wire formats Switchboard speaks, as a client format and as an upstream dialect. */
+export type Protocol = 'openai' | 'anthropic' | 'gemini';
+export const PROTOCOLS: readonly Protocol[] = ['openai', 'anthropic', 'gemini'];
+
+/** Dollars per million tokens. */
+export interface TokenPrice {
+  input_per_mtok: number;
+  output_per_mtok: number;
+  /** Defaults to input_per_mtok when absent. */
+  cached_input_per_mtok?: number;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  /** Input tokens served from a prompt cache (a subset of input_tokens). */
+  cached_input_tokens: number;
+  /** Output tokens spent on reasoning (a subset of output_tokens). */
+  reasoning_tokens: number;
+}
+
+/** One channel able to serve one catalog model: everything static the router knows. */
+export interface Candidate {
+  channel_id: string;
+  dialect: Protocol;
+  base_url: string;
+  /** Catalog model id (after alias resolution). */
+  model: string;
+  upstream_model: string;
+  /** What the channel charges us. */
+  cost: TokenPrice;
+  /** What we charge the caller (model price × group multiplier). */
+  price: TokenPrice;
+  priority: number;
+  weight: number;
+  max_concurrency: number | null;
+  capabilities: string[];
+  context_length: number | null;
+}
+
+/**
+ * Failure classes of one upstream attempt. `none` is success. Retryable before the first
+ * byte: connection, timeout, rate_limit, server. Never retried: client.
+ */
+export type ErrorClass =
+  | 'none'
+  | 'connection'
+  | 'timeout'
+  | 'rate_limit'
+  | 'server'
+  | 'client'
+  | 'mid_stream'
+  | 'cancelled';
+
+/** One record per upstream attempt; idempotent on (request_id, attempt). */
+export interface LogRecord {
+  request_id: string;
+  attempt: number; // 1-based
+  ts_start: number; // epoch ms
+  ts_end: number; // epoch ms
+  key_id: string;
+  user_id: string;
+  group_id: string;
+  model: string; // catalog model
+  channel_id: string;
+  upstream_model: string;
+  client_protocol: Protocol;
+  dialect: Protocol;
+  stream: boolean;
+  /** HTTP status from the upstream; 0 when no response arrived. */
+  status: number;
+  error_class: ErrorClass;
+  /** Short, credential-free description of the failure; '' on success. */
+  error_message: string;
+  /** Time to first token (first content byte) in ms; null when none arrived. */
+  ttft_ms: number | null;
+  duration_ms: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  reasoning_tokens: number;
+  /** True when the upstream reported no usage and the tokens were estimated. */
+  usage_estimated: boolean;
+  /** What the channel charges us for this attempt, USD. */
+  cost_usd: number;
+  /** What we charge the caller for this attempt, USD (0 for failed attempts). */
+  price_usd: number;
+  /** True for the attempt whose result went to the client. */
+  final: boolean;
+}
+
+/**
+ * Per channel × model statistics over a recent window, as aggregated by the analytics node
+ * (SQL) or the routing simulator (in memory). Input of computeScores.
+ */
+export interface WindowStats {
+  channel_id: string;
+  model: string;
+  requests: number;
+  successes: number;
+  errors_rate_limit: number;
+  errors_server: number;
+  errors_timeout: number;
+  errors_connection: number;
+  errors_other: number;
+  ttft_p50_ms: number | null;
+  ttft_p95_ms: number | null;
+  /** Output tokens per second of generation (after the first token), median-ish. */
+  tokens_per_s: number | null;
+  /** Epoch ms of the newest record in the window. */
+  last_ts: number;
+  /** Failures among the newest few attempts (most recent streak), for fast outage detection. */
+  recent_failures: number;
+  /** How many of the newest attempts recent_failures counts over. */
+  recent_attempts: number;
+}
+
+/** One row of the scoring table pushed to the worker. */
+export interface ChannelScore {
+  channel_id: string;
+  model: string;
+  /** Smoothed probability that an attempt succeeds (0–1). */
+  success_p: number;
+  ttft_p50_ms: number | null;
+  ttft_p95_ms: number | null;
+  tokens_per_s: number | null;
+  /** Share of failures that were 429s, 5xx, timeouts, connection errors. */
+  error_mix: { rate_limit: number; server: number; timeout: number; connection: number };
+  /** Requests in the window the numbers rest on. */
+  samples: number;
+  /** Epoch ms of the newest data point. */
+  last_ts: number;
+  /** The analytics node's verdict that the channel is failing hard right now. */
+  down: boolean;
+}
+
+export interface ScoreTable {
+  version: number;
+  computed_at: number; // epoch ms
+  window_s: number;
+  entries: ChannelScore[];
+}
+
+/** A source of uniform random numbers in [0, 1); injected so routing is testable. */
+export type RandomSource = () => number;

@@ -1,0 +1,150 @@
+// Apply a validated config document to D1 in one batch. Idempotent: it upserts what the
+// document names and leaves records created at run time alone. Deliberate exceptions, so
+// that re-applying a config never undoes what happened since:
+//  - a user's balance is set only when the user is created (top-ups go through the admin API);
+//  - a key's status is not touched (a key revoked at run time stays revoked);
+//  - a channel's model list is the document's: models it no longer names are removed.
+import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { SwitchboardConfig } from '../config/schema';
+import { apiKeys, channelModels, channels, groups, models, settings, users } from './schema';
+import { randomId, sha256Hex } from '../util/crypto';
+
+export interface ApplySummary {
+  models: number;
+  channels: number;
+  groups: number;
+  users: number;
+  keys: number;
+}
+
+const NANO = 1_000_000_000;
+
+export async function applyConfig(database: D1Database, config: SwitchboardConfig, now: number): Promise<ApplySummary> {
+  const db = drizzle(database);
+  const statements: BatchItem<'sqlite'>[] = [];
+
+  for (const model of config.models) {
+    const values = {
+      aliases: JSON.stringify(model.aliases),
+      price_input_per_mtok: model.price.input_per_mtok,
+      price_output_per_mtok: model.price.output_per_mtok,
+      price_cached_input_per_mtok: model.price.cached_input_per_mtok ?? null,
+      context_length: model.context_length ?? null,
+      capabilities: JSON.stringify(model.capabilities),
+      enabled: model.enabled,
+      updated_at: now,
+    };
+    statements.push(db.insert(models).values({ id: model.id, ...values }).onConflictDoUpdate({ target: models.id, set: values }));
+  }
+
+  for (const channel of config.channels) {
+    const values = {
+      type: channel.type,
+      base_url: channel.base_url.replace(/\/+$/, ''),
+      api_key: channel.api_key,
+      weight: channel.weight,
+      priority: channel.priority,
+      max_concurrency: channel.max_concurrency,
+      enabled: channel.enabled,
+      updated_at: now,
+    };
+    statements.push(db.insert(channels).values({ id: channel.id, ...values }).onConflictDoUpdate({ target: channels.id, set: values }));
+    statements.push(
+      db.delete(channelModels).where(
+        and(
+          eq(channelModels.channel_id, channel.id),
+          notInArray(
+            channelModels.model_id,
+            channel.models.map((entry) => entry.model),
+          ),
+        ),
+      ),
+    );
+    for (const entry of channel.models) {
+      const values = {
+        upstream_model: entry.upstream_model ?? entry.model,
+        cost_input_per_mtok: entry.cost.input_per_mtok,
+        cost_output_per_mtok: entry.cost.output_per_mtok,
+        cost_cached_input_per_mtok: entry.cost.cached_input_per_mtok ?? null,
+        updated_at: now,
+      };
+      statements.push(
+        db
+          .insert(channelModels)
+          .values({ channel_id: channel.id, model_id: entry.model, ...values })
+          .onConflictDoUpdate({ target: [channelModels.channel_id, channelModels.model_id], set: values }),
+      );
+    }
+  }
+
+  // Every user needs a group; the implicit default group never overwrites one an operator made.
+  if (!config.groups.some((group) => group.id === 'default')) {
+    statements.push(db.insert(groups).values({ id: 'default' }).onConflictDoNothing());
+  }
+  for (const group of config.groups) {
+    const values = { price_multiplier: group.price_multiplier, routing: JSON.stringify(group.routing), updated_at: now };
+    statements.push(db.insert(groups).values({ id: group.id, ...values }).onConflictDoUpdate({ target: groups.id, set: values }));
+  }
+
+  for (const user of config.users) {
+    statements.push(
+      db
+        .insert(users)
+        .values({
+          id: user.id,
+          group_id: user.group,
+          balance_nanousd: Math.round(user.balance_usd * NANO),
+          budget_monthly_usd: user.budget_monthly_usd,
+        })
+        .onConflictDoUpdate({
+          target: users.id,
+          set: { group_id: user.group, budget_monthly_usd: user.budget_monthly_usd, updated_at: now },
+        }),
+    );
+  }
+
+  for (const key of config.keys) {
+    const hash = await sha256Hex(key.key);
+    const values = {
+      user_id: key.user,
+      name: key.name,
+      models: JSON.stringify(key.models),
+      rpm: key.rpm,
+      tpm: key.tpm,
+      budget_daily_usd: key.budget_daily_usd,
+      budget_monthly_usd: key.budget_monthly_usd,
+      routing: JSON.stringify(key.routing),
+      updated_at: now,
+    };
+    statements.push(
+      db
+        .insert(apiKeys)
+        .values({ id: randomId('key_'), hash, prefix: displayPrefix(key.key), source: 'config', ...values })
+        .onConflictDoUpdate({ target: apiKeys.hash, set: values }),
+    );
+  }
+
+  const routing = JSON.stringify(config.routing);
+  statements.push(
+    db
+      .insert(settings)
+      .values({ key: 'routing', value: routing, updated_at: now })
+      .onConflictDoUpdate({ target: settings.key, set: { value: routing, updated_at: sql`excluded.updated_at` } }),
+  );
+
+  await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  return {
+    models: config.models.length,
+    channels: config.channels.length,
+    groups: config.groups.length,
+    users: config.users.length,
+    keys: config.keys.length,
+  };
+}
+
+/** What an operator sees of a key: enough to recognise it, too little to use it. */
+export function displayPrefix(key: string): string {
+  return `${key.slice(0, Math.min(8, Math.floor(key.length / 3)))}…`;
+}

@@ -1,0 +1,128 @@
+// The D1 (SQLite) schema: the source of truth for who may call, what they may call and what
+// it costs. drizzle-kit generates migrations/ from this file (`npm run db:generate`); wrangler,
+// Miniflare and the tests apply those migrations. Money is stored in USD as REAL for prices
+// (per million tokens) and as integer nano-dollars for balances and ledger amounts, so that
+// balances are exact sums.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+const timestamps = {
+  created_at: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
+  updated_at: integer('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
+};
+
+export const groups = sqliteTable('groups', {
+  id: text('id').primaryKey(),
+  price_multiplier: real('price_multiplier').notNull().default(1),
+  /** JSON PolicyLayer: {mode, weights, max_attempts, max_ttft_ms}. */
+  routing: text('routing').notNull().default('{}'),
+  ...timestamps,
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    group_id: text('group_id').notNull().default('default'),
+    /** Prepaid balance in nano-USD (1e-9 USD). */
+    balance_nanousd: integer('balance_nanousd').notNull().default(0),
+    /** Optional user-wide monthly budget in USD; null = none. */
+    budget_monthly_usd: real('budget_monthly_usd'),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    ...timestamps,
+  },
+  (table) => [index('users_group').on(table.group_id)],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    user_id: text('user_id').notNull(),
+    name: text('name').notNull().default(''),
+    /** Hex SHA-256 of the plaintext key; the plaintext is never stored. */
+    hash: text('hash').notNull().unique(),
+    /** First characters of the key, for display ("sk-demo-1…"). */
+    prefix: text('prefix').notNull(),
+    status: text('status', { enum: ['active', 'disabled', 'revoked'] }).notNull().default('active'),
+    /** JSON array of model ids or patterns ("*", "gpt-*"). */
+    models: text('models').notNull().default('["*"]'),
+    rpm: integer('rpm'),
+    tpm: integer('tpm'),
+    budget_daily_usd: real('budget_daily_usd'),
+    budget_monthly_usd: real('budget_monthly_usd'),
+    /** JSON PolicyLayer. */
+    routing: text('routing').notNull().default('{}'),
+    /** Set when the key comes from a config document (keys are matched by user + name). */
+    source: text('source', { enum: ['config', 'admin'] }).notNull().default('admin'),
+    expires_at: integer('expires_at'),
+    last_used_at: integer('last_used_at'),
+    ...timestamps,
+  },
+  (table) => [index('api_keys_user').on(table.user_id)],
+);
+
+export const models = sqliteTable('models', {
+  id: text('id').primaryKey(),
+  /** JSON array of alternative names. */
+  aliases: text('aliases').notNull().default('[]'),
+  price_input_per_mtok: real('price_input_per_mtok').notNull(),
+  price_output_per_mtok: real('price_output_per_mtok').notNull(),
+  price_cached_input_per_mtok: real('price_cached_input_per_mtok'),
+  context_length: integer('context_length'),
+  /** JSON array: tools, vision, json_mode, reasoning, embeddings. */
+  capabilities: text('capabilities').notNull().default('[]'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  ...timestamps,
+});
+
+export const channels = sqliteTable('channels', {
+  id: text('id').primaryKey(),
+  type: text('type', { enum: ['openai', 'anthropic', 'gemini'] }).notNull(),
+  base_url: text('base_url').notNull(),
+  /** A literal credential or `env:NAME` (resolved from the worker's environment). Never returned. */
+  api_key: text('api_key').notNull().default(''),
+  weight: real('weight').notNull().default(1),
+  priority: integer('priority').notNull().default(0),
+  max_concurrency: integer('max_concurrency'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  ...timestamps,
+});
+
+export const channelModels = sqliteTable(
+  'channel_models',
+  {
+    channel_id: text('channel_id').notNull(),
+    model_id: text('model_id').notNull(),
+    upstream_model: text('upstream_model').notNull(),
+    cost_input_per_mtok: real('cost_input_per_mtok').notNull(),
+    cost_output_per_mtok: real('cost_output_per_mtok').notNull(),
+    cost_cached_input_per_mtok: real('cost_cached_input_per_mtok'),
+    ...timestamps,
+  },
+  (table) => [primaryKey({ columns: [table.channel_id, table.model_id] })],
+);
+
+/** Global settings as JSON values: `routing` (the config's routing defaults), `catalog_version`. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updated_at: integer('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+/** The scoring table last pushed (or pulled) from the analytics node: one row. */
+export const scoreTables = sqliteTable('score_tables', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+  computed_at: integer('computed_at').notNull(),
+  received_at: integer('received_at').notNull(),
+  /** JSON ScoreTable. */
+  body: text('body').notNull(),
+});
+
+export type GroupRow = typeof groups.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ModelRow = typeof models.$inferSelect;
+export type ChannelRow = typeof channels.$inferSelect;
+export type ChannelModelRow = typeof channelModels.$inferSelect;

@@ -1,0 +1,45 @@
+// Bindings and per-request variables of the worker (Hono's Env).
+import type { Protocol } from './core/types';
+import type { KeyContext } from './auth/key-context';
+
+export interface Bindings {
+  DB: D1Database;
+  /** Bearer secret for /admin/*. */
+  ADMIN_KEY?: string;
+  /** Shared secret between the worker and the analytics node (ingest and score push). */
+  INTERNAL_SECRET?: string;
+  /** Base URL of the analytics node. */
+  ANALYTICS_URL?: string;
+  SCORE_PUSH_INTERVAL_S?: string;
+  /** Upstream time-outs (ms): until response headers / first event, and between stream events. */
+  UPSTREAM_TTFT_TIMEOUT_MS?: string;
+  UPSTREAM_IDLE_TIMEOUT_MS?: string;
+  /** Largest accepted request body in bytes (default 10 MiB). */
+  MAX_BODY_BYTES?: string;
+  /** Log shipping: records per batch and the longest a record waits (ms). */
+  LOG_BATCH_SIZE?: string;
+  LOG_MAX_AGE_MS?: string;
+  /** Cache lifetimes (ms) for keys and the catalog. */
+  KEY_CACHE_TTL_MS?: string;
+  CATALOG_TTL_MS?: string;
+  /** Channel credentials referenced as env:NAME live here too. */
+  [name: string]: unknown;
+}
+
+export interface Variables {
+  request_id: string;
+  protocol: Protocol;
+  auth: KeyContext;
+  received_at: number;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}
+
+export function numberSetting(value: unknown, fallback: number): number {
+  if (typeof value !== 'string' && typeof value !== 'number') return fallback;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}

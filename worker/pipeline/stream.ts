@@ -1,0 +1,134 @@
+// Streams: upstream SSE → eventsource-parser → the dialect translator → client frames,
+// without buffering the answer. Frames are held back only until the first token, so that
+// an upstream that fails before producing any content can still be retried on another
+// channel; after that a failure ends the stream with the client protocol's error event.
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type { SourceEvent, StreamTranslator, UpstreamFailure } from '../protocols/types';
+import type { GatewayError } from '../errors';
+import { TimeoutError, readWithin } from './upstream';
+
+export interface StreamTimings {
+  ttftMs: number;
+  idleMs: number;
+}
+
+export type StreamStart =
+  | { ok: true; pending: string[]; reader: ReadableStreamDefaultReader<SourceEvent>; first_token_at: number | null; ended: boolean }
+  | { ok: false; failure: UpstreamFailure };
+
+const encoder = new TextEncoder();
+
+/** Read until the first token (or the end), collecting the client frames produced so far. */
+export async function startStream(response: Response, translator: StreamTranslator, timings: StreamTimings, startedAt: number): Promise<StreamStart> {
+  if (!response.body) return { ok: false, failure: { status: 502, error_class: 'server', message: 'The upstream sent no body.' } };
+  const reader = response.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader() as ReadableStreamDefaultReader<SourceEvent>;
+  const pending: string[] = [];
+  const deadline = startedAt + timings.ttftMs;
+  try {
+    for (;;) {
+      const remaining = Math.max(1, deadline - Date.now());
+      const { done, value } = await readWithin(reader, remaining);
+      if (done) {
+        if (!translator.observation.completed) {
+          return { ok: false, failure: earlyFailure(translator, 'The upstream closed the stream before any content.') };
+        }
+        pending.push(...translator.end());
+        return { ok: true, pending, reader, first_token_at: null, ended: true };
+      }
+      pending.push(...translator.push(value));
+      if (translator.observation.upstream_error) {
+        await reader.cancel().catch(() => undefined);
+        return { ok: false, failure: earlyFailure(translator, 'The upstream reported an error.') };
+      }
+      if (translator.observation.first_token) return { ok: true, pending, reader, first_token_at: Date.now(), ended: false };
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof TimeoutError) return { ok: false, failure: { status: 504, error_class: 'timeout', message: 'The upstream sent no content in time.' } };
+    return { ok: false, failure: { status: 502, error_class: 'connection', message: 'The upstream connection broke before any content.' } };
+  }
+}
+
+function earlyFailure(translator: StreamTranslator, fallback: string): UpstreamFailure {
+  const error = translator.observation.upstream_error;
+  if (error && error.kind === 'upstream') {
+    return { status: error.status, error_class: error.error_class, message: error.message, ...(error.retry_after_s ? { retry_after_s: error.retry_after_s } : {}) };
+  }
+  return { status: 502, error_class: 'server', message: error?.message ?? fallback };
+}
+
+export interface StreamResult {
+  /** How the stream ended: cleanly, broken upstream, or the client went away. */
+  outcome: 'completed' | 'broken' | 'cancelled';
+  failure: UpstreamFailure | null;
+}
+
+/**
+ * Pump the rest of the stream into the client's body. Resolves when everything is written
+ * (or the stream broke, or the client left); never rejects.
+ */
+export function pumpStream(start: Extract<StreamStart, { ok: true }>, translator: StreamTranslator, timings: StreamTimings): { body: ReadableStream<Uint8Array>; done: Promise<StreamResult> } {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const write = (frames: string[]) => (frames.length === 0 ? Promise.resolve() : writer.write(encoder.encode(frames.join(''))));
+
+  const done = (async (): Promise<StreamResult> => {
+    try {
+      await write(start.pending);
+    } catch {
+      await start.reader.cancel().catch(() => undefined);
+      return { outcome: 'cancelled', failure: null };
+    }
+    if (start.ended) {
+      await writer.close().catch(() => undefined);
+      return { outcome: 'completed', failure: null };
+    }
+    let failure: UpstreamFailure | null = null;
+    try {
+      for (;;) {
+        let next: ReadableStreamReadResult<SourceEvent>;
+        try {
+          next = await readWithin(start.reader, timings.idleMs);
+        } catch (error) {
+          failure = error instanceof TimeoutError
+            ? { status: 504, error_class: 'timeout', message: 'The upstream stopped sending mid-stream.' }
+            : { status: 502, error_class: 'mid_stream', message: 'The upstream connection broke mid-stream.' };
+          break;
+        }
+        if (next.done) {
+          if (!translator.observation.completed) {
+            failure = { status: 502, error_class: 'mid_stream', message: 'The upstream ended the stream before it was complete.' };
+          }
+          break;
+        }
+        await write(translator.push(next.value));
+        const upstreamError = translator.observation.upstream_error;
+        if (upstreamError) {
+          failure = upstreamError.kind === 'upstream'
+            ? { status: upstreamError.status, error_class: 'mid_stream', message: upstreamError.message }
+            : { status: 502, error_class: 'mid_stream', message: upstreamError.message };
+          break;
+        }
+      }
+      if (failure) {
+        await start.reader.cancel().catch(() => undefined);
+        const error: GatewayError = { kind: 'upstream', status: failure.status, error_class: failure.error_class, message: failure.message };
+        await write(translator.fail(error));
+        await writer.close().catch(() => undefined);
+        return { outcome: 'broken', failure };
+      }
+      await write(translator.end());
+      await writer.close().catch(() => undefined);
+      return { outcome: 'completed', failure: null };
+    } catch {
+      // Writing failed: the client went away. Stop reading the upstream.
+      await start.reader.cancel().catch(() => undefined);
+      await writer.abort().catch(() => undefined);
+      return { outcome: 'cancelled', failure };
+    }
+  })();
+  return { body: readable, done };
+}

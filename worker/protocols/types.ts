@@ -1,0 +1,118 @@
+// The protocol layer's contract with the request pipeline (worker/pipeline/*). The pipeline
+// does the I/O (auth, routing, fetch, retries, logging, timing); everything about wire
+// formats lives behind these functions, exported from worker/protocols/index.ts.
+import type { ErrorClass, Protocol, Usage } from '../core/types';
+import type { GatewayError } from '../errors';
+
+export type Result<T, E = GatewayError> = { ok: true; value: T } | { ok: false; error: E };
+
+/** What the client's route tells us besides the body (Gemini puts model and stream in the path). */
+export interface RouteContext {
+  /** The model named in the path (Gemini), if any. */
+  path_model?: string;
+  /** True for :streamGenerateContent. */
+  path_stream?: boolean;
+  /** The operation: chat-like generation, or embeddings. */
+  operation: 'generate' | 'embed' | 'count_tokens';
+}
+
+/** A validated client request: what the pipeline needs, plus the body itself. */
+export interface InboundRequest {
+  protocol: Protocol;
+  operation: RouteContext['operation'];
+  /** The model as the client named it (before alias resolution). */
+  model: string;
+  stream: boolean;
+  /** OpenAI: stream_options.include_usage was requested. Anthropic and Gemini streams always carry usage. */
+  include_usage: boolean;
+  /** The parsed JSON body exactly as the client sent it. Never mutated. */
+  body: Record<string, unknown>;
+  /** The exact request text, for same-dialect passthrough. */
+  raw: string;
+  /** Capabilities the request needs: 'tools', 'vision', 'json_mode'. */
+  capabilities: string[];
+  /** A cheap estimate of the input tokens (for routing and balance reservation). */
+  input_tokens_estimate: number;
+  /** The max output tokens the client asked for, if it did. */
+  max_output_tokens: number | null;
+}
+
+/** Where and how to reach one channel. */
+export interface UpstreamTarget {
+  dialect: Protocol;
+  base_url: string;
+  upstream_model: string;
+  /** The resolved credential (never logged). */
+  api_key: string;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Identity of the response we render to the client. */
+export interface ResponseContext {
+  request_id: string;
+  /** The model name to show the client (the catalog id it asked for). */
+  model: string;
+  /** Epoch ms when the request arrived. */
+  created_ms: number;
+  /** Channel id, for the OpenAI `provider` field. */
+  channel_id: string;
+}
+
+export interface TranslatedResponse {
+  /** The body to send the client, already serialised. */
+  body: string;
+  usage: Usage | null;
+  finish_reason: string | null;
+}
+
+/** Facts the pipeline needs from a stream, gathered while it passes through. */
+export interface StreamObservation {
+  /** Set once the first content (text, tool call or reasoning) event went by. */
+  first_token: boolean;
+  usage: Usage | null;
+  finish_reason: string | null;
+  /** An error event the upstream sent inside the stream (e.g. Anthropic `overloaded_error`). */
+  upstream_error: GatewayError | null;
+  /** True once the upstream's terminal event was seen (a clean finish). */
+  completed: boolean;
+}
+
+/** One upstream SSE event as eventsource-parser yields it. */
+export interface SourceEvent {
+  event?: string;
+  data: string;
+}
+
+/**
+ * Upstream SSE events in → client SSE frames out (complete `event:`/`data:` frames, ready to
+ * encode). Never throws: an unparseable upstream event becomes an error observation.
+ */
+export interface StreamTranslator {
+  push(event: SourceEvent): string[];
+  /** The upstream body ended. Returns closing frames (e.g. `data: [DONE]`) if it ended cleanly. */
+  end(): string[];
+  /** The stream broke after the first byte: the client protocol's error event, never a clean finish. */
+  fail(error: GatewayError): string[];
+  readonly observation: StreamObservation;
+}
+
+/** An upstream's error, classified and re-expressed for any client. */
+export interface UpstreamFailure {
+  /** Status to show the client (normalised: e.g. Anthropic 529 → 503). */
+  status: number;
+  error_class: ErrorClass;
+  /** Short, credential-free message. */
+  message: string;
+  retry_after_s?: number;
+}
+
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}

@@ -1,0 +1,41 @@
+// Internal routes between the analytics node and the worker, guarded by INTERNAL_SECRET:
+// the score push, and a health view of this isolate's counters.
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { requireSecret } from '../auth/admin';
+import { isolateState } from '../state';
+import { scoreTableSchema } from '../internal/score-store';
+import { readJsonBody } from '../pipeline/body';
+import { analyticsSender } from '../logs/shipper';
+
+export const internalRoutes = new Hono<AppEnv>();
+
+internalRoutes.use('*', requireSecret('INTERNAL_SECRET'));
+
+internalRoutes.post('/scores', async (c) => {
+  const state = isolateState(c.env);
+  const body = await readJsonBody(c.req.raw, 32 * 1024 * 1024);
+  if (!body.ok) return c.json({ error: { message: body.error.message } }, 400);
+  const parsed = scoreTableSchema.safeParse(body.value.json);
+  if (!parsed.success) return c.json({ error: { message: `Invalid score table at ${parsed.error.issues[0]?.path.join('.')}` } }, 400);
+  const accepted = await state.scores.save(c.env.DB, parsed.data, Date.now());
+  return c.json({ accepted, version: parsed.data.version });
+});
+
+internalRoutes.get('/health', async (c) => {
+  const state = isolateState(c.env);
+  const snapshot = await state.scores.get(c.env.DB, Date.now());
+  return c.json({
+    ok: true,
+    logs: state.shipper.counters,
+    scores: { version: snapshot.table?.version ?? null, received_at: snapshot.received_at },
+  });
+});
+
+internalRoutes.post('/flush', async (c) => {
+  const state = isolateState(c.env);
+  if (c.env.ANALYTICS_URL && c.env.INTERNAL_SECRET) {
+    await state.shipper.flush(analyticsSender(c.env.ANALYTICS_URL, c.env.INTERNAL_SECRET));
+  }
+  return c.json({ logs: state.shipper.counters });
+});

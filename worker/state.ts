@@ -1,0 +1,51 @@
+// Per-isolate state: caches and live signals. Created once per isolate from the first
+// request's environment (settings are read from bindings, which do not change at run time).
+import { KeyStore } from './auth/key-store';
+import { CatalogCache } from './catalog/catalog';
+import { ScoreStore } from './internal/score-store';
+import { LogShipper } from './logs/shipper';
+import { LiveSignals } from './routing/live-signals';
+import { numberSetting, type Bindings } from './env';
+
+export interface IsolateState {
+  keys: KeyStore;
+  catalog: CatalogCache;
+  scores: ScoreStore;
+  shipper: LogShipper;
+  live: LiveSignals;
+  settings: {
+    ttftTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxBodyBytes: number;
+    pushIntervalS: number;
+  };
+}
+
+let state: IsolateState | null = null;
+
+export function isolateState(env: Bindings): IsolateState {
+  if (state) return state;
+  state = {
+    keys: new KeyStore(numberSetting(env.KEY_CACHE_TTL_MS, 10_000)),
+    catalog: new CatalogCache(numberSetting(env.CATALOG_TTL_MS, 5_000)),
+    scores: new ScoreStore(1_000),
+    shipper: new LogShipper({
+      batchSize: numberSetting(env.LOG_BATCH_SIZE, 200),
+      maxAgeMs: numberSetting(env.LOG_MAX_AGE_MS, 1_000),
+      bufferLimit: 50_000,
+    }),
+    live: new LiveSignals(),
+    settings: {
+      ttftTimeoutMs: numberSetting(env.UPSTREAM_TTFT_TIMEOUT_MS, 30_000),
+      idleTimeoutMs: numberSetting(env.UPSTREAM_IDLE_TIMEOUT_MS, 60_000),
+      maxBodyBytes: numberSetting(env.MAX_BODY_BYTES, 10 * 1024 * 1024),
+      pushIntervalS: numberSetting(env.SCORE_PUSH_INTERVAL_S, 5),
+    },
+  };
+  return state;
+}
+
+/** For tests: forget the isolate state so the next request builds it again. */
+export function resetIsolateState(): void {
+  state = null;
+}
