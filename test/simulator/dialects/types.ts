@@ -1,0 +1,62 @@
+// What a dialect module provides and returns. Dialects are pure: the server turns their
+// responses into bytes on the wire, with the provider's timing and failures applied.
+import type { RandomSource } from '../../../worker/core/types';
+import type { ProviderBehaviour } from '../behaviour';
+
+export interface DialectRoute {
+  /** Dialect-specific endpoint name, e.g. "chat", "embeddings", "count-tokens". */
+  endpoint: string;
+  /** Model from the path (Gemini). */
+  model?: string;
+  /** Streaming decided by the path (Gemini); otherwise by the body. */
+  stream?: boolean;
+  /** Gemini: `?alt=sse`. */
+  sse?: boolean;
+}
+
+export interface JsonReply {
+  kind: 'json';
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** Tokens generated for this reply: with pacing, the reply waits for all of them. */
+  outputTokens: number;
+}
+
+export interface StreamFrame {
+  text: string;
+  /** Output tokens this frame carries; the first frame with tokens is sent at TTFT. */
+  tokens: number;
+}
+
+export interface StreamReply {
+  kind: 'stream';
+  contentType: string;
+  frames: StreamFrame[];
+  headers?: Record<string, string>;
+}
+
+export type DialectReply = JsonReply | StreamReply;
+
+export interface DialectContext {
+  behaviour: ProviderBehaviour;
+  /** The provider's effective seed. */
+  seed: number;
+  /** Sequence-dependent randomness (ids); reply content is seeded from the prompt instead. */
+  random: RandomSource;
+  /** Prompt-cache lookup: true when this text was seen before by the provider; remembers it. */
+  seenPrefix(text: string): boolean;
+}
+
+export interface Dialect {
+  route(method: string, path: string, query: URLSearchParams): DialectRoute | undefined;
+  handle(route: DialectRoute, body: unknown, context: DialectContext): DialectReply;
+  /** An error in the dialect's own shape. */
+  error(status: number, message: string): JsonReply;
+  /** Answer for a path this dialect does not serve. */
+  notFound(method: string, path: string): JsonReply;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
