@@ -1,0 +1,108 @@
+// The analytics node: ingest, rollups, the score loop and the read routes, wired together.
+import { Hono } from 'hono';
+import type { LogRecord, ScoreTable } from '../worker/core/types';
+import { dashboardPage } from './dashboard';
+import { ingestRoute } from './ingest-route';
+import { openLogStore } from './log-store';
+import { rebuildRollups } from './queries';
+import { queryRoutes } from './query-routes';
+import { WindowRollups } from './rollups';
+import { buildScoreTable, pushScoreTable } from './score-table';
+
+export interface AnalyticsNodeOptions {
+  dbPath: string;
+  internalSecret: string;
+  /** Where the score table is pushed (`${workerUrl}/internal/scores`); no push when absent. */
+  workerUrl?: string;
+  scoreIntervalS?: number;
+  windowS?: number;
+  now?: () => number;
+}
+
+export interface AnalyticsNode {
+  app: Hono;
+  /** Starts the score timer: a recompute and push now, then every scoreIntervalS. */
+  start(): void;
+  /** Stops the timer, waits for pending writes, closes DuckDB. */
+  stop(): Promise<void>;
+  recomputeScores(): Promise<ScoreTable>;
+  flush(): Promise<void>;
+}
+
+export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promise<AnalyticsNode> {
+  const now = options.now ?? Date.now;
+  const windowS = options.windowS ?? 300;
+  const scoreIntervalS = options.scoreIntervalS ?? 5;
+  if (!(scoreIntervalS > 0)) throw new Error('scoreIntervalS must be positive');
+  if (options.internalSecret.length === 0) throw new Error('internalSecret must not be empty');
+
+  const store = await openLogStore(options.dbPath);
+  const rollups = new WindowRollups({ windowS });
+  await rebuildRollups(store, rollups, now());
+
+  let lastIngest: number | null = null;
+  let current = buildScoreTable(rollups.snapshot(now()), 0, now(), windowS);
+  let timer: NodeJS.Timeout | undefined;
+  let pushing = false;
+
+  async function recomputeScores(): Promise<ScoreTable> {
+    const nowMs = now();
+    current = buildScoreTable(rollups.snapshot(nowMs), current.version, nowMs, windowS);
+    return current;
+  }
+
+  async function tick(): Promise<void> {
+    const table = await recomputeScores();
+    if (options.workerUrl === undefined || pushing) return;
+    pushing = true;
+    try {
+      const result = await pushScoreTable(options.workerUrl, options.internalSecret, table);
+      if (!result.ok) console.warn(`analytics node: score push failed (${result.error}); the worker's cron pulls /scores`);
+    } finally {
+      pushing = false;
+    }
+  }
+
+  function onStored(records: readonly LogRecord[]): void {
+    const nowMs = now();
+    lastIngest = nowMs;
+    for (const record of records) rollups.add(record, nowMs);
+  }
+
+  const app = new Hono();
+  app.route('/', ingestRoute({ store, internalSecret: options.internalSecret, onStored }));
+  app.route(
+    '/',
+    queryRoutes({
+      store,
+      internalSecret: options.internalSecret,
+      now,
+      currentScores: () => current,
+      lastIngest: () => lastIngest,
+    }),
+  );
+  app.get('/', (c) => c.html(dashboardPage()));
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((error, c) => {
+    console.error('analytics node:', error);
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  return {
+    app,
+    start() {
+      if (timer !== undefined) return;
+      const runTick = () => void tick().catch((error) => console.error('analytics node: score tick failed', error));
+      runTick();
+      timer = setInterval(runTick, scoreIntervalS * 1000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await store.close();
+    },
+    recomputeScores,
+    flush: () => store.flush(),
+  };
+}

@@ -1,0 +1,305 @@
+// Benchmark (not part of npm test): `npx tsx analytics-node/bench-ingest.ts [--quick]`.
+//  1. ingest rows/s through the real HTTP path (main.ts in its own process on port 0,
+//     keep-alive, batches of
+//     1,000 / 2,000 / 5,000 records, one and two connections), and the server's CPU time;
+//  2. score recompute time, start-up rebuild time and /stats query time with 300k and 3M
+//     rows in the window (rows written straight into DuckDB, then a node opened on the file).
+// Prints one JSON document.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { LogRecord } from '../worker/core/types';
+import { createAnalyticsNode } from './app';
+import { openLogStore } from './log-store';
+import { ingestBodySchema } from './schemas';
+import { TEST_SECRET, makeRecord, temporaryDirectory } from './test-support';
+
+const quick = process.argv.includes('--quick');
+const CHANNELS = 20;
+const MODELS = 2;
+
+function syntheticRecord(index: number, tsEnd: number): LogRecord {
+  const failed = index % 37 === 0;
+  const ttft = 80 + ((index * 7919) % 900);
+  return makeRecord({
+    request_id: `bench-${index.toString(36)}-${(index * 2654435761) % 1e9}`,
+    ts_end: tsEnd,
+    ts_start: tsEnd - ttft - 1500,
+    channel_id: `channel-${index % CHANNELS}`,
+    model: `model-${(index >> 5) % MODELS}`,
+    key_id: `key-${index % 50}`,
+    user_id: `user-${index % 20}`,
+    status: failed ? 502 : 200,
+    error_class: failed ? 'server' : 'none',
+    error_message: failed ? 'upstream answered 502' : '',
+    ttft_ms: ttft,
+    duration_ms: ttft + 1500,
+    input_tokens: 200 + (index % 300),
+    output_tokens: 100 + (index % 400),
+    price_usd: failed ? 0 : 0.0004,
+    cost_usd: 0.0003,
+  });
+}
+
+function post(agent: Agent, port: number, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const call = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: '/ingest',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TEST_SECRET}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => (response.statusCode === 200 ? resolve(text) : reject(new Error(`${response.statusCode} ${text}`))));
+      },
+    );
+    call.on('socket', (socket) => socket.setNoDelay(true));
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
+interface ServerProcess {
+  port: number;
+  /** CPU seconds (user + system) the server process has used so far. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+/** The real entry point (main.ts) in its own process, as in production. */
+async function startServerProcess(dbPath: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')], {
+    env: { ...process.env, ANALYTICS_PORT: '0', ANALYTICS_DB: dbPath, INTERNAL_SECRET: TEST_SECRET, WORKER_URL: '' },
+    cwd: path.join(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /ready on http:\/\/[^:]+:(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`analytics node exited with ${code}: ${output}`)));
+  });
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  return {
+    port,
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function measureIngest(batchSize: number, connections: number, totalRows: number, startIndex: number) {
+  const temporary = temporaryDirectory();
+  const server = await startServerProcess(temporary.dbPath);
+  const port = server.port;
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+
+  const makeBodies = (rows: number, offset: number) => {
+    const bodies: string[] = [];
+    const base = Date.now();
+    for (let start = 0; start < rows; start += batchSize) {
+      const records = [];
+      for (let index = start; index < Math.min(rows, start + batchSize); index++) {
+        records.push(syntheticRecord(offset + index, base + Math.floor(index / 100)));
+      }
+      bodies.push(JSON.stringify({ records }));
+    }
+    return bodies;
+  };
+  const warmup = makeBodies(Math.max(20_000, batchSize * 4), startIndex);
+  const measured = makeBodies(totalRows, startIndex + 1_000_000);
+  const bytes = measured.reduce((sum, body) => sum + body.length, 0);
+
+  const send = async (bodies: string[]) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < bodies.length) await post(agent, port, bodies[next++]!);
+      }),
+    );
+  };
+  await send(warmup);
+  const cpuBefore = server.cpuSeconds();
+  const started = performance.now();
+  await send(measured);
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpu = server.cpuSeconds() - cpuBefore;
+
+  agent.destroy();
+  await server.stop();
+  temporary.remove();
+  return {
+    batch_size: batchSize,
+    connections,
+    rows: totalRows,
+    seconds: round(seconds, 3),
+    rows_per_s: Math.round(totalRows / seconds),
+    mb_per_s: round(bytes / 1e6 / seconds, 1),
+    server_cpu_s: round(serverCpu, 2),
+    rows_per_server_cpu_s: Math.round(totalRows / serverCpu),
+  };
+}
+
+/** Where the server-side time of one batch goes, in process (no HTTP). */
+function measureParse(batchSize: number) {
+  const body = JSON.stringify({ records: Array.from({ length: batchSize }, (_, index) => syntheticRecord(index, Date.now())) });
+  const rounds = 30;
+  let parse = 0;
+  let validate = 0;
+  for (let round = 0; round < rounds; round++) {
+    const t0 = performance.now();
+    const json = JSON.parse(body);
+    const t1 = performance.now();
+    ingestBodySchema.parse(json);
+    parse += t1 - t0;
+    validate += performance.now() - t1;
+  }
+  return {
+    batch_size: batchSize,
+    json_parse_us_per_row: round((parse / rounds / batchSize) * 1000, 2),
+    zod_us_per_row: round((validate / rounds / batchSize) * 1000, 2),
+  };
+}
+
+/** Fill a file with `rows` attempts spread over the last 290 s, straight through SQL. */
+async function fillWindow(dbPath: string, rows: number, nowMs: number): Promise<void> {
+  const store = await openLogStore(dbPath);
+  await store.close();
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(dbPath);
+  const connection = await instance.connect();
+  await connection.run(`
+    INSERT INTO log SELECT
+      'fill-' || i, 1, ts - 2000, ts, 'key-' || (i % 50), 'user-' || (i % 20), 'default',
+      'model-' || ((i // 32) % ${MODELS}), 'channel-' || (i % ${CHANNELS}), 'model-' || ((i // 32) % ${MODELS}),
+      'openai', 'openai', true,
+      CASE WHEN i % 37 = 0 THEN 502 ELSE 200 END,
+      CASE WHEN i % 37 = 0 THEN 'server' ELSE 'none' END, '',
+      80 + (i * 7919) % 900, 80 + (i * 7919) % 900 + 1500,
+      200 + i % 300, 100 + i % 400, 0, 0, false, 0.0003,
+      CASE WHEN i % 37 = 0 THEN 0 ELSE 0.0004 END, true
+    FROM (SELECT i, ${nowMs - 290_000} + (i * 290000 // ${rows}) AS ts FROM range(${rows}) t(i))`);
+  await connection.run('CHECKPOINT');
+  connection.closeSync();
+  instance.closeSync();
+}
+
+async function measureRecompute(rows: number) {
+  const temporary = temporaryDirectory();
+  const nowMs = Date.now();
+  const fillStarted = performance.now();
+  await fillWindow(temporary.dbPath, rows, nowMs);
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+
+  const openStarted = performance.now();
+  const node = await createAnalyticsNode({ dbPath: temporary.dbPath, internalSecret: TEST_SECRET });
+  const rebuildMs = performance.now() - openStarted;
+
+  const recompute: number[] = [];
+  let samples = 0;
+  for (let round = 0; round < 25; round++) {
+    const started = performance.now();
+    const table = await node.recomputeScores();
+    recompute.push(performance.now() - started);
+    samples = table.entries.reduce((sum, entry) => sum + entry.samples, 0);
+  }
+  const stats: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = performance.now();
+    const response = await node.app.request('/stats?window=300');
+    await response.json();
+    stats.push(performance.now() - started);
+  }
+  await node.stop();
+  temporary.remove();
+  return {
+    rows_in_window: rows,
+    samples_in_table: samples,
+    pairs: CHANNELS * MODELS,
+    fill_s: round(fillSeconds, 1),
+    startup_rebuild_ms: Math.round(rebuildMs),
+    recompute_ms_median: round(median(recompute), 3),
+    recompute_ms_max: round(Math.max(...recompute), 3),
+    stats_query_ms_median: round(median(stats), 1),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+const ingestRows = quick ? 50_000 : 150_000;
+const configurations = [
+  [1000, 1],
+  [2000, 1],
+  [5000, 1],
+  [2000, 2],
+] as const;
+const rounds = quick ? 1 : 3;
+const runs: Awaited<ReturnType<typeof measureIngest>>[][] = configurations.map(() => []);
+let offset = 0;
+// Interleaved rounds: the machine is shared, so each configuration sees the same noise.
+for (let round = 0; round < rounds; round++) {
+  for (const [index, [batchSize, connections]] of configurations.entries()) {
+    runs[index]!.push(await measureIngest(batchSize, connections, ingestRows, (offset += 10_000_000)));
+  }
+}
+const ingest = runs.map((results) => ({
+  batch_size: results[0]!.batch_size,
+  connections: results[0]!.connections,
+  rows_per_round: ingestRows,
+  rounds: results.length,
+  rows_per_s_median: median(results.map((result) => result.rows_per_s)),
+  rows_per_s_best: Math.max(...results.map((result) => result.rows_per_s)),
+  rows_per_server_cpu_s_median: median(results.map((result) => result.rows_per_server_cpu_s)),
+  mb_per_s_median: median(results.map((result) => result.mb_per_s)),
+}));
+const recompute = [];
+for (const rows of quick ? [300_000] : [300_000, 3_000_000]) recompute.push(await measureRecompute(rows));
+
+console.log(
+  JSON.stringify(
+    {
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        node: process.version,
+        load_average: os.loadavg().map((load) => round(load, 2)),
+        date: new Date().toISOString(),
+      },
+      command: `npx tsx analytics-node/bench-ingest.ts${quick ? ' --quick' : ''}`,
+      ingest,
+      server_side_per_row: [measureParse(2000)],
+      recompute,
+    },
+    null,
+    2,
+  ),
+);

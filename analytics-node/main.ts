@@ -1,0 +1,54 @@
+// Entry point: `npx tsx analytics-node/main.ts` (started by `npm start`).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { createAnalyticsNode } from './app';
+
+const port = Number(process.env.ANALYTICS_PORT ?? 8788);
+const hostname = process.env.ANALYTICS_HOST ?? '127.0.0.1';
+const dbPath = process.env.ANALYTICS_DB ?? '.data/analytics.duckdb';
+const internalSecret = process.env.INTERNAL_SECRET ?? '';
+const scoreIntervalS = process.env.SCORE_INTERVAL_S === undefined ? undefined : Number(process.env.SCORE_INTERVAL_S);
+
+if (internalSecret === '') {
+  console.error('analytics node: INTERNAL_SECRET is required');
+  process.exit(1);
+}
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`analytics node: ANALYTICS_PORT must be a port number, got ${process.env.ANALYTICS_PORT}`);
+  process.exit(1);
+}
+if (scoreIntervalS !== undefined && !(scoreIntervalS > 0)) {
+  console.error(`analytics node: SCORE_INTERVAL_S must be a positive number, got ${process.env.SCORE_INTERVAL_S}`);
+  process.exit(1);
+}
+
+if (dbPath !== ':memory:') mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+const node = await createAnalyticsNode({
+  dbPath,
+  internalSecret,
+  workerUrl: process.env.WORKER_URL || undefined,
+  scoreIntervalS,
+});
+const server = serve({ fetch: node.app.fetch, port, hostname }, (info) => {
+  console.log(`analytics node ready on http://${hostname}:${info.port}`);
+  node.start();
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`analytics node: ${signal}, stopping`);
+  server.close();
+  try {
+    await node.flush();
+    await node.stop();
+    process.exit(0);
+  } catch (error) {
+    console.error('analytics node: shutdown failed', error);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

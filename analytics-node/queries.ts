@@ -1,0 +1,125 @@
+// SQL over the log table: the /stats and /usage answers, and the start-up rebuild of the
+// in-memory rollups (pre-aggregated in DuckDB: per pair × second × histogram bucket).
+import type { ErrorClass } from '../worker/core/types';
+import { TOKENS_PER_S_HISTOGRAM, TTFT_HISTOGRAM, bucketSql } from './histogram';
+import type { LogStore } from './log-store';
+import { GENERATION_TOKENS_PER_SECOND_SQL, countsAsRecentAttempt, isChannelFailure } from './outcome';
+import type { SlotCounts, WindowRollups } from './rollups';
+import { ERROR_CLASSES } from './schemas';
+
+export interface ChannelStats {
+  channel: string;
+  model: string;
+  requests: number;
+  errors: number;
+  ttft_p50_ms: number | null;
+  ttft_p95_ms: number | null;
+  tokens_per_s: number | null;
+  cost_usd: number;
+  revenue_usd: number;
+}
+
+export interface UsageRow {
+  day: string; // YYYY-MM-DD, UTC, of ts_start
+  model: string;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  revenue_usd: number;
+}
+
+export interface UsageFilter {
+  fromMs: number;
+  toMs: number;
+  user?: string;
+  key?: string;
+}
+
+/** Per channel × model over the `windowS` seconds before `nowMs` (by ts_end). */
+export async function queryStats(store: LogStore, windowS: number, nowMs: number): Promise<ChannelStats[]> {
+  return store.query<ChannelStats>(
+    `SELECT channel_id AS channel, model,
+       count(*)::DOUBLE AS requests,
+       count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors,
+       round(approx_quantile(ttft_ms, 0.5), 1) AS ttft_p50_ms,
+       round(approx_quantile(ttft_ms, 0.95), 1) AS ttft_p95_ms,
+       round(approx_quantile(tokens_per_s, 0.5), 2) AS tokens_per_s,
+       sum(cost_usd) AS cost_usd,
+       sum(price_usd) AS revenue_usd
+     FROM (SELECT *, ${GENERATION_TOKENS_PER_SECOND_SQL} AS tokens_per_s FROM log
+           WHERE ts_end >= ${Math.trunc(nowMs - windowS * 1000)})
+     GROUP BY ALL ORDER BY channel, model`,
+  );
+}
+
+/** Per UTC day (of ts_start) and model. Tokens count final attempts (what was billed). */
+export async function queryUsage(store: LogStore, filter: UsageFilter): Promise<UsageRow[]> {
+  const conditions = ['ts_start >= $1', 'ts_start < $2'];
+  const values: (number | string)[] = [filter.fromMs, filter.toMs];
+  if (filter.user !== undefined) {
+    values.push(filter.user);
+    conditions.push(`user_id = $${values.length}`);
+  }
+  if (filter.key !== undefined) {
+    values.push(filter.key);
+    conditions.push(`key_id = $${values.length}`);
+  }
+  return store.query<UsageRow>(
+    `SELECT strftime(epoch_ms(ts_start), '%Y-%m-%d') AS day, model,
+       count(*) FILTER (WHERE final)::DOUBLE AS requests,
+       coalesce(sum(input_tokens) FILTER (WHERE final), 0)::DOUBLE AS input_tokens,
+       coalesce(sum(output_tokens) FILTER (WHERE final), 0)::DOUBLE AS output_tokens,
+       sum(cost_usd) AS cost_usd,
+       sum(price_usd) AS revenue_usd
+     FROM log WHERE ${conditions.join(' AND ')}
+     GROUP BY ALL ORDER BY day, model`,
+    values,
+  );
+}
+
+/** Refill empty rollups from the rows already in the window. */
+export async function rebuildRollups(store: LogStore, rollups: WindowRollups, nowMs: number): Promise<void> {
+  const cutoffMs = (Math.floor(nowMs / 1000) - rollups.windowS + 1) * 1000;
+  const windowed = `FROM log WHERE ts_end >= ${cutoffMs}`;
+  const counts = await store.query<SlotCounts & { channel_id: string; model: string; second: number }>(
+    `SELECT channel_id, model, (ts_end // 1000)::DOUBLE AS second,
+       count(*)::DOUBLE AS requests,
+       count(*) FILTER (WHERE error_class = 'none')::DOUBLE AS successes,
+       count(*) FILTER (WHERE error_class = 'rate_limit')::DOUBLE AS rate_limit,
+       count(*) FILTER (WHERE error_class = 'server')::DOUBLE AS server,
+       count(*) FILTER (WHERE error_class = 'timeout')::DOUBLE AS timeout,
+       count(*) FILTER (WHERE error_class = 'connection')::DOUBLE AS connection,
+       count(*) FILTER (WHERE error_class NOT IN ('none', 'rate_limit', 'server', 'timeout', 'connection'))::DOUBLE AS other,
+       max(ts_end)::DOUBLE AS last_ts
+     ${windowed} GROUP BY ALL`,
+  );
+  for (const row of counts) {
+    rollups.addCounts(row.channel_id, row.model, row.second, row, nowMs);
+  }
+
+  const histograms = [
+    { kind: 'ttft', value: 'ttft_ms', spec: TTFT_HISTOGRAM },
+    { kind: 'tokens_per_s', value: GENERATION_TOKENS_PER_SECOND_SQL, spec: TOKENS_PER_S_HISTOGRAM },
+  ] as const;
+  for (const { kind, value, spec } of histograms) {
+    const buckets = await store.query<{ channel_id: string; model: string; second: number; bucket: number; n: number }>(
+      `SELECT channel_id, model, second, ${bucketSql('value', spec)} AS bucket, count(*)::DOUBLE AS n
+       FROM (SELECT channel_id, model, (ts_end // 1000)::DOUBLE AS second, ${value} AS value ${windowed})
+       WHERE value IS NOT NULL GROUP BY ALL`,
+    );
+    for (const row of buckets) {
+      rollups.addHistogram(kind, row.channel_id, row.model, row.second, row.bucket, row.n, nowMs);
+    }
+  }
+
+  const ignored = ERROR_CLASSES.filter((errorClass) => !countsAsRecentAttempt(errorClass));
+  const recent = await store.query<{ channel_id: string; model: string; ts_end: number; error_class: ErrorClass }>(
+    `SELECT channel_id, model, ts_end::DOUBLE AS ts_end, error_class ${windowed}
+       AND error_class NOT IN (${ignored.map((errorClass) => `'${errorClass}'`).join(', ') || "''"})
+     QUALIFY row_number() OVER (PARTITION BY channel_id, model ORDER BY ts_end DESC) <= ${rollups.recentSize}`,
+  );
+  for (const row of recent) {
+    rollups.addRecent(row.channel_id, row.model, row.ts_end, isChannelFailure(row.error_class), nowMs);
+  }
+}

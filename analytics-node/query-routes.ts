@@ -1,0 +1,54 @@
+// Read-only routes: /stats, /usage, /scores, /health.
+import { Hono } from 'hono';
+import type { ScoreTable } from '../worker/core/types';
+import { internalAuth } from './internal-auth';
+import type { LogStore } from './log-store';
+import { queryStats, queryUsage } from './queries';
+import { firstIssue, statsQuerySchema, usageQuerySchema } from './schemas';
+
+const DAY_MS = 86_400_000;
+const MAX_USAGE_SPAN_MS = 400 * DAY_MS;
+
+export interface QueryRoutesOptions {
+  store: LogStore;
+  internalSecret: string;
+  now(): number;
+  currentScores(): ScoreTable;
+  lastIngest(): number | null;
+}
+
+export function queryRoutes(options: QueryRoutesOptions): Hono {
+  const route = new Hono();
+
+  route.get('/stats', async function stats(c) {
+    const parsed = statsQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) return invalidQuery(c, parsed.error);
+    return c.json(await queryStats(options.store, parsed.data.window, options.now()));
+  });
+
+  // Per-user spend is account data: the same internal secret as /ingest guards it.
+  route.get('/usage', internalAuth(options.internalSecret), async function usage(c) {
+    const parsed = usageQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) return invalidQuery(c, parsed.error);
+    const toMs = parsed.data.to ?? options.now();
+    const fromMs = parsed.data.from ?? toMs - 30 * DAY_MS;
+    if (!(fromMs < toMs) || toMs - fromMs > MAX_USAGE_SPAN_MS) {
+      return c.json({ error: 'from must be before to, at most 400 days apart', path: 'from' }, 400);
+    }
+    const { user, key } = parsed.data;
+    return c.json(await queryUsage(options.store, { fromMs, toMs, user, key }));
+  });
+
+  route.get('/scores', (c) => c.json(options.currentScores()));
+
+  route.get('/health', (c) =>
+    c.json({ ok: true, rows: options.store.rowCount(), last_ingest: options.lastIngest() }),
+  );
+
+  return route;
+}
+
+function invalidQuery(c: { json(body: unknown, status: 400): Response }, error: Parameters<typeof firstIssue>[0]) {
+  const issue = firstIssue(error);
+  return c.json({ error: `${issue.path || 'query'}: ${issue.message}`, path: issue.path }, 400);
+}

@@ -1,0 +1,98 @@
+// What the analytics node reads from the wire, validated strictly (zod 4).
+import { z } from 'zod';
+import { PROTOCOLS, type ErrorClass, type LogRecord } from '../worker/core/types';
+
+export const ERROR_CLASSES = [
+  'none',
+  'connection',
+  'timeout',
+  'rate_limit',
+  'server',
+  'client',
+  'mid_stream',
+  'cancelled',
+] as const satisfies readonly ErrorClass[];
+
+const identifier = z.string().min(1).max(256);
+const count = z.number().int().min(0).max(2_147_483_647);
+const epochMs = z.number().int().min(0).max(8_640_000_000_000);
+const duration = z.number().min(0).max(1e9);
+const dollars = z.number().min(0).max(1e9);
+
+export const logRecordSchema = z.object({
+  request_id: identifier,
+  attempt: z.number().int().min(1).max(1000),
+  ts_start: epochMs,
+  ts_end: epochMs,
+  key_id: z.string().max(256),
+  user_id: z.string().max(256),
+  group_id: z.string().max(256),
+  model: identifier,
+  channel_id: identifier,
+  upstream_model: z.string().max(256),
+  client_protocol: z.enum(PROTOCOLS as readonly [LogRecord['client_protocol'], ...LogRecord['client_protocol'][]]),
+  dialect: z.enum(PROTOCOLS as readonly [LogRecord['dialect'], ...LogRecord['dialect'][]]),
+  stream: z.boolean(),
+  status: z.number().int().min(0).max(999),
+  error_class: z.enum(ERROR_CLASSES),
+  error_message: z.string().max(2000),
+  ttft_ms: duration.nullable(),
+  duration_ms: duration,
+  input_tokens: count,
+  output_tokens: count,
+  cached_input_tokens: count,
+  reasoning_tokens: count,
+  usage_estimated: z.boolean(),
+  cost_usd: dollars,
+  price_usd: dollars,
+  final: z.boolean(),
+}) satisfies z.ZodType<LogRecord>;
+
+export const ingestBodySchema = z.object({ records: z.array(logRecordSchema) });
+
+export const statsQuerySchema = z.object({
+  window: z.coerce.number().int().min(1).max(86_400).default(60),
+});
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Epoch ms, or an ISO date / date-time. A date-only `to` covers that whole day. */
+function instant(kind: 'from' | 'to') {
+  return z
+    .string()
+    .min(1)
+    .transform((value, context) => {
+      const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+      if (!Number.isFinite(parsed)) {
+        context.addIssue({ code: 'custom', message: 'expected epoch ms or an ISO date' });
+        return z.NEVER;
+      }
+      return kind === 'to' && DATE_ONLY.test(value) ? parsed + DAY_MS : parsed;
+    });
+}
+
+export const usageQuerySchema = z
+  .object({
+    from: instant('from').optional(),
+    to: instant('to').optional(),
+    user: z.string().min(1).max(256).optional(),
+    key: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+/** `issues[0].path` as `records[3].ttft_ms`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+export function firstIssue(error: z.ZodError): { path: string; message: string } {
+  const issue = error.issues[0];
+  if (issue === undefined) return { path: '', message: 'invalid input' };
+  return { path: issuePath(issue.path), message: issue.message };
+}
