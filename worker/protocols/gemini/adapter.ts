@@ -1,0 +1,26 @@
+// The Gemini generateContent wire format, assembled from its parts.
+import type { Adapter } from '../adapter';
+import { buildGeminiEmbeddingsRequest, readGeminiEmbeddings } from './embeddings';
+import { classifyGeminiError, renderGeminiError } from './errors';
+import { parseGeminiInbound } from './request';
+import { buildGeminiRequest, passthroughGeminiRequest } from './request-build';
+import { geminiToCanonical } from './request-canonical';
+import { passthroughGeminiResponse, readGeminiResponse, renderGeminiResponse } from './response';
+import { createGeminiPassthroughStream, createGeminiStreamDecoder, createGeminiStreamEncoder } from './stream';
+
+export const geminiAdapter: Adapter = {
+  streamContentType: 'text/event-stream',
+  parseInbound: parseGeminiInbound,
+  toCanonical: geminiToCanonical,
+  renderResponse: renderGeminiResponse,
+  createStreamEncoder: createGeminiStreamEncoder,
+  renderError: renderGeminiError,
+  buildRequest: buildGeminiRequest,
+  readResponse: readGeminiResponse,
+  createStreamDecoder: createGeminiStreamDecoder,
+  classifyError: classifyGeminiError,
+  passthroughRequest: passthroughGeminiRequest,
+  passthroughResponse: passthroughGeminiResponse,
+  createPassthroughStream: () => createGeminiPassthroughStream(),
+  embeddings: { buildRequest: buildGeminiEmbeddingsRequest, readResponse: readGeminiEmbeddings },
+};

@@ -1,0 +1,123 @@
+// Gemini (Google API) error bodies: `{"error":{"code","message","status"}}`, and
+// classification of a Gemini upstream's error response (RetryInfo honoured).
+import type { GatewayError } from '../../errors';
+import type { RenderedError, UpstreamFailure } from '../types';
+import { renderedError } from '../openai/errors';
+import { buildFailure, errorClassForStatus, normaliseStatus, parseJson, retryAfterSeconds, safeMessage } from '../shared/upstream-failure';
+import { isPlainObject } from '../shared/validation';
+
+function statusNameForCode(status: number): string {
+  switch (status) {
+    case 400:
+    case 413:
+    case 422:
+      return 'INVALID_ARGUMENT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 402:
+    case 429:
+      return 'RESOURCE_EXHAUSTED';
+    case 403:
+      return 'PERMISSION_DENIED';
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'UNIMPLEMENTED';
+    case 408:
+    case 504:
+      return 'DEADLINE_EXCEEDED';
+    case 409:
+      return 'ABORTED';
+    case 503:
+      return 'UNAVAILABLE';
+    default:
+      return status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION';
+  }
+}
+
+export function geminiStatusName(error: GatewayError): string {
+  switch (error.kind) {
+    case 'unauthorized':
+      return 'UNAUTHENTICATED';
+    case 'forbidden':
+      return 'PERMISSION_DENIED';
+    case 'insufficient_balance':
+    case 'budget_exceeded':
+    case 'rate_limited':
+      return 'RESOURCE_EXHAUSTED';
+    case 'model_not_found':
+    case 'not_found':
+      return 'NOT_FOUND';
+    case 'invalid_request':
+    case 'unsupported':
+    case 'payload_too_large':
+      return 'INVALID_ARGUMENT';
+    case 'method_not_allowed':
+      return 'UNIMPLEMENTED';
+    case 'upstream':
+      return statusNameForCode(error.status);
+    case 'internal':
+      return 'INTERNAL';
+  }
+}
+
+export function geminiErrorBody(error: GatewayError, status: number): { error: { code: number; message: string; status: string } } {
+  return { error: { code: status, message: error.message, status: geminiStatusName(error) } };
+}
+
+export function renderGeminiError(error: GatewayError): RenderedError {
+  const rendered = renderedError(error, null);
+  return { ...rendered, body: JSON.stringify(geminiErrorBody(error, rendered.status)) };
+}
+
+function codeForStatusName(name: unknown): number {
+  switch (name) {
+    case 'INVALID_ARGUMENT':
+    case 'FAILED_PRECONDITION':
+    case 'OUT_OF_RANGE':
+      return 400;
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'PERMISSION_DENIED':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'ABORTED':
+      return 409;
+    case 'RESOURCE_EXHAUSTED':
+      return 429;
+    case 'UNAVAILABLE':
+      return 503;
+    case 'DEADLINE_EXCEEDED':
+      return 504;
+    default:
+      return 500;
+  }
+}
+
+function errorObject(body: unknown): Record<string, unknown> | null {
+  const first: unknown = Array.isArray(body) ? body[0] : body;
+  return isPlainObject(first) && isPlainObject(first.error) ? first.error : null;
+}
+
+function retryDelay(error: Record<string, unknown>): string | undefined {
+  if (!Array.isArray(error.details)) return undefined;
+  for (const detail of error.details as unknown[]) {
+    if (isPlainObject(detail) && typeof detail.retryDelay === 'string') return detail.retryDelay;
+  }
+  return undefined;
+}
+
+/** An error object inside a Gemini stream. */
+export function geminiErrorFromObject(value: unknown): GatewayError {
+  const error = isPlainObject(value) ? value : {};
+  const status = normaliseStatus(typeof error.code === 'number' ? error.code : codeForStatusName(error.status));
+  const message = typeof error.message === 'string' ? error.message : 'The upstream reported an error mid-stream.';
+  return { kind: 'upstream', status, error_class: errorClassForStatus(status), message: safeMessage(message) };
+}
+
+export function classifyGeminiError(status: number, bodyText: string, headers: Headers): UpstreamFailure {
+  const error = errorObject(parseJson(bodyText));
+  const message = error && typeof error.message === 'string' ? error.message : undefined;
+  return buildFailure(status, message, retryAfterSeconds(headers, error ? retryDelay(error) : undefined));
+}

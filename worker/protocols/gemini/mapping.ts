@@ -1,0 +1,94 @@
+// Small pure mappings between Gemini's wire values and the canonical model.
+import type { Usage } from '../../core/types';
+import type { FinishReason } from '../canonical';
+import { isPlainObject } from '../shared/validation';
+
+export function mapGeminiFinishReason(reason: unknown): FinishReason | null {
+  switch (reason) {
+    case 'STOP':
+    case 'OTHER':
+    case 'FINISH_REASON_UNSPECIFIED':
+    case 'LANGUAGE':
+      return 'stop';
+    case 'MAX_TOKENS':
+      return 'length';
+    case 'SAFETY':
+    case 'RECITATION':
+    case 'BLOCKLIST':
+    case 'PROHIBITED_CONTENT':
+    case 'SPII':
+    case 'IMAGE_SAFETY':
+      return 'content_filter';
+    case 'MALFORMED_FUNCTION_CALL':
+    case 'UNEXPECTED_TOOL_CALL':
+      return 'error';
+    case null:
+    case undefined:
+      return null;
+    default:
+      return typeof reason === 'string' ? 'stop' : null;
+  }
+}
+
+export function toGeminiFinishReason(reason: FinishReason): string {
+  switch (reason) {
+    case 'stop':
+    case 'tool_calls':
+      return 'STOP';
+    case 'length':
+      return 'MAX_TOKENS';
+    case 'content_filter':
+      return 'SAFETY';
+    case 'error':
+      return 'OTHER';
+  }
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Gemini's candidatesTokenCount excludes thinking; canonical output includes it. */
+export function convertGeminiUsage(usage: unknown): Usage | null {
+  if (!isPlainObject(usage)) return null;
+  const thoughts = count(usage.thoughtsTokenCount);
+  return {
+    input_tokens: count(usage.promptTokenCount) + count(usage.toolUsePromptTokenCount),
+    output_tokens: count(usage.candidatesTokenCount) + thoughts,
+    cached_input_tokens: count(usage.cachedContentTokenCount),
+    reasoning_tokens: thoughts,
+  };
+}
+
+export interface GeminiUsage {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  totalTokenCount: number;
+  cachedContentTokenCount?: number;
+  thoughtsTokenCount?: number;
+}
+
+export function toGeminiUsage(usage: Usage): GeminiUsage {
+  const output: GeminiUsage = {
+    promptTokenCount: usage.input_tokens,
+    candidatesTokenCount: Math.max(0, usage.output_tokens - usage.reasoning_tokens),
+    totalTokenCount: usage.input_tokens + usage.output_tokens,
+  };
+  if (usage.cached_input_tokens > 0) output.cachedContentTokenCount = usage.cached_input_tokens;
+  if (usage.reasoning_tokens > 0) output.thoughtsTokenCount = usage.reasoning_tokens;
+  return output;
+}
+
+/** A canonical reasoning effort as a Gemini thinking budget. */
+export function thinkingBudgetForEffort(effort: string | undefined): number {
+  switch (effort) {
+    case 'minimal':
+      return 0;
+    case 'low':
+      return 1024;
+    case 'high':
+      return 24_576;
+    default:
+      return 8192;
+  }
+}

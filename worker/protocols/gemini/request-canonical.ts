@@ -1,0 +1,196 @@
+// Gemini generateContent request → canonical request (for a channel of another dialect).
+import type { AssistantPart, CanonicalMessage, CanonicalRequest, CanonicalTool, ReasoningConfig, ResponseFormat, ToolChoice, UserPart } from '../canonical';
+import type { InboundRequest, Result } from '../types';
+import { unsupported } from '../shared/validation';
+import { generateBody } from './request';
+import type { GeminiGenerateRequest, GeminiPart } from './request-schema';
+
+/** Tool-call ids for Gemini history, which usually has none: positional and deterministic. */
+class ToolCallIds {
+  private count = 0;
+  private readonly pending: { id: string; name: string }[] = [];
+
+  call(name: string, id: string | undefined): string {
+    const assigned = id ?? `call_${this.count}`;
+    this.count += 1;
+    this.pending.push({ id: assigned, name });
+    return assigned;
+  }
+
+  /** The earliest unanswered call with this name (or the response's own id). */
+  response(name: string, id: string | undefined): string {
+    const index = this.pending.findIndex((call) => (id === undefined ? call.name === name : call.id === id));
+    if (index < 0) return id ?? `call_unmatched_${name}`;
+    const [call] = this.pending.splice(index, 1);
+    return call?.id ?? name;
+  }
+}
+
+function resultText(response: Record<string, unknown>): string {
+  const keys = Object.keys(response);
+  if (keys.length === 1 && (keys[0] === 'result' || keys[0] === 'content') && typeof response[keys[0]] === 'string') {
+    return response[keys[0]] as string;
+  }
+  return JSON.stringify(response);
+}
+
+function convertPart(
+  part: GeminiPart,
+  role: 'user' | 'assistant',
+  param: string,
+  toolIds: ToolCallIds,
+): Result<UserPart | AssistantPart | null> {
+  if (part.functionCall) {
+    if (role !== 'assistant') return unsupported(`${param}.functionCall`, 'A functionCall must be in a model turn.');
+    const call = part.functionCall;
+    return { ok: true, value: { type: 'tool-call', id: toolIds.call(call.name, call.id), name: call.name, arguments: JSON.stringify(call.args ?? {}) } };
+  }
+  if (part.functionResponse) {
+    if (role !== 'user') return unsupported(`${param}.functionResponse`, 'A functionResponse must be in a user turn.');
+    const response = part.functionResponse;
+    return {
+      ok: true,
+      value: {
+        type: 'tool-result',
+        tool_call_id: toolIds.response(response.name, response.id),
+        content: [{ type: 'text', text: resultText(response.response) }],
+        is_error: false,
+      },
+    };
+  }
+  if (part.inlineData || part.fileData) {
+    const mimeType = part.inlineData?.mimeType ?? part.fileData?.mimeType ?? '';
+    if (role !== 'user' || !mimeType.startsWith('image/')) {
+      return unsupported(part.inlineData ? `${param}.inlineData` : `${param}.fileData`, `Only images in user turns can be sent to this channel (got '${mimeType || 'unknown'}').`);
+    }
+    const source = part.inlineData
+      ? { kind: 'base64' as const, media_type: part.inlineData.mimeType, data: part.inlineData.data }
+      : { kind: 'url' as const, url: part.fileData?.fileUri ?? '' };
+    return { ok: true, value: { type: 'image', source } };
+  }
+  if (typeof part.text === 'string') {
+    if (part.thought === true) return { ok: true, value: role === 'assistant' ? { type: 'reasoning', text: part.text } : null };
+    return { ok: true, value: { type: 'text', text: part.text } };
+  }
+  const known = Object.keys(part).find((key) => key !== 'thoughtSignature' && key !== 'thought');
+  if (known === undefined) return { ok: true, value: null };
+  return unsupported(`${param}.${known}`, `Parts of kind '${known}' cannot be sent to this channel.`);
+}
+
+function convertContents(request: GeminiGenerateRequest): Result<CanonicalMessage[]> {
+  const toolIds = new ToolCallIds();
+  const messages: CanonicalMessage[] = [];
+  for (const [index, content] of request.contents.entries()) {
+    const role = content.role === 'model' ? 'assistant' : 'user';
+    const parts: (UserPart | AssistantPart)[] = [];
+    for (const [partIndex, part] of content.parts.entries()) {
+      const converted = convertPart(part, role, `contents[${index}].parts[${partIndex}]`, toolIds);
+      if (!converted.ok) return converted;
+      if (converted.value) parts.push(converted.value);
+    }
+    messages.push(role === 'assistant' ? { role, parts: parts as AssistantPart[] } : { role, parts: parts as UserPart[] });
+  }
+  return { ok: true, value: messages };
+}
+
+function convertTools(request: GeminiGenerateRequest): Result<CanonicalTool[]> {
+  const tools: CanonicalTool[] = [];
+  for (const [index, tool] of (request.tools ?? []).entries()) {
+    const other = Object.keys(tool).find((key) => key !== 'functionDeclarations');
+    if (other !== undefined) return unsupported(`tools[${index}].${other}`, `Gemini built-in tools ('${other}') cannot be sent to this channel.`);
+    for (const declaration of tool.functionDeclarations ?? []) {
+      const converted: CanonicalTool = {
+        name: declaration.name,
+        parameters: lowerCaseTypes(declaration.parametersJsonSchema ?? declaration.parameters ?? { type: 'object', properties: {} }),
+      };
+      if (declaration.description !== undefined) converted.description = declaration.description;
+      tools.push(converted);
+    }
+  }
+  return { ok: true, value: tools };
+}
+
+/** Gemini's OpenAPI-style schemas spell types in capitals (`OBJECT`); JSON Schema wants lower case. */
+export function lowerCaseTypes(schema: Record<string, unknown>): Record<string, unknown> {
+  const convert = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(convert);
+    if (typeof value !== 'object' || value === null) return value;
+    const output: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      output[key] = key === 'type' && typeof item === 'string' ? item.toLowerCase() : convert(item);
+    }
+    return output;
+  };
+  return convert(schema) as Record<string, unknown>;
+}
+
+function convertToolChoice(request: GeminiGenerateRequest): Result<ToolChoice | null> {
+  const config = request.toolConfig?.functionCallingConfig;
+  if (!config?.mode) return { ok: true, value: null };
+  const names = config.allowedFunctionNames ?? [];
+  switch (config.mode) {
+    case 'AUTO':
+    case 'MODE_UNSPECIFIED':
+      return { ok: true, value: { type: 'auto' } };
+    case 'NONE':
+      return { ok: true, value: { type: 'none' } };
+    case 'ANY':
+    case 'VALIDATED': {
+      if (names.length === 0) return { ok: true, value: { type: 'required' } };
+      const [only] = names;
+      if (names.length === 1 && only !== undefined) return { ok: true, value: { type: 'tool', name: only } };
+      return unsupported('toolConfig.functionCallingConfig.allowedFunctionNames', 'Only one allowed function name can be sent to this channel.');
+    }
+  }
+}
+
+function convertResponseFormat(config: GeminiGenerateRequest['generationConfig']): ResponseFormat | null {
+  if (config?.responseMimeType !== 'application/json') return null;
+  const schema = config.responseJsonSchema ?? (config.responseSchema ? lowerCaseTypes(config.responseSchema) : undefined);
+  return schema ? { type: 'json-schema', name: 'response', schema, strict: true } : { type: 'json' };
+}
+
+function convertReasoning(config: GeminiGenerateRequest['generationConfig']): ReasoningConfig | null {
+  const budget = config?.thinkingConfig?.thinkingBudget;
+  if (budget === undefined || budget === 0) return null;
+  return budget < 0 ? { effort: 'medium' } : { budget_tokens: budget };
+}
+
+export function geminiToCanonical(inbound: InboundRequest): Result<CanonicalRequest> {
+  const request = generateBody(inbound.body);
+  const config = request.generationConfig;
+  if ((config?.candidateCount ?? 1) > 1) return unsupported('generationConfig.candidateCount', 'Only one candidate can be generated by this channel.');
+  if (request.cachedContent !== undefined) return unsupported('cachedContent', 'Gemini cached content cannot be used by this channel.');
+  if (config?.responseMimeType !== undefined && config.responseMimeType !== 'application/json' && config.responseMimeType !== 'text/plain') {
+    return unsupported('generationConfig.responseMimeType', `Responses of type '${config.responseMimeType}' cannot be produced by this channel.`);
+  }
+  const messages = convertContents(request);
+  if (!messages.ok) return messages;
+  const tools = convertTools(request);
+  if (!tools.ok) return tools;
+  const toolChoice = convertToolChoice(request);
+  if (!toolChoice.ok) return toolChoice;
+  const system = request.systemInstruction?.parts.map((part) => part.text).join('\n');
+  return {
+    ok: true,
+    value: {
+      system: system === undefined || system === '' ? null : system,
+      messages: messages.value,
+      tools: tools.value,
+      tool_choice: toolChoice.value,
+      parallel_tool_calls: null,
+      max_output_tokens: config?.maxOutputTokens ?? null,
+      temperature: config?.temperature ?? null,
+      top_p: config?.topP ?? null,
+      top_k: config?.topK ?? null,
+      stop: config?.stopSequences ?? [],
+      seed: config?.seed ?? null,
+      presence_penalty: config?.presencePenalty ?? null,
+      frequency_penalty: config?.frequencyPenalty ?? null,
+      response_format: convertResponseFormat(config),
+      reasoning: convertReasoning(config),
+      stream: inbound.stream,
+      user: null,
+    },
+  };
+}

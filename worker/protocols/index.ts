@@ -1,0 +1,102 @@
+// The protocol layer's public surface (contract: ./types.ts). Same-dialect traffic is passed
+// through with the fewest possible edits; anything else goes client format → canonical →
+// upstream dialect and back, event by event for streams.
+import type { Protocol } from '../core/types';
+import type { GatewayError } from '../errors';
+import { adapters } from './registry';
+import { createTranslatingStream } from './shared/stream-translator';
+import type {
+  InboundRequest,
+  RenderedError,
+  ResponseContext,
+  Result,
+  RouteContext,
+  StreamTranslator,
+  TranslatedResponse,
+  UpstreamFailure,
+  UpstreamRequest,
+  UpstreamTarget,
+} from './types';
+
+export type * from './types';
+
+export function parseInbound(protocol: Protocol, body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
+  return adapters[protocol].parseInbound(body, raw, route);
+}
+
+export function buildUpstreamRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest> {
+  if (inbound.operation === 'count_tokens') {
+    return { ok: false, error: { kind: 'invalid_request', message: 'count_tokens is answered locally, never sent upstream.' } };
+  }
+  if (inbound.protocol === target.dialect) return adapters[target.dialect].passthroughRequest(inbound, target);
+  const client = adapters[inbound.protocol];
+  const upstream = adapters[target.dialect];
+  if (inbound.operation === 'embed') {
+    const toCanonical = client.embeddings?.toCanonical;
+    const build = upstream.embeddings?.buildRequest;
+    if (!toCanonical || !build) return unsupportedEmbeddings(target.dialect);
+    const request = toCanonical(inbound);
+    return request.ok ? build(request.value, target) : request;
+  }
+  const request = client.toCanonical(inbound);
+  return request.ok ? upstream.buildRequest(request.value, target) : request;
+}
+
+function unsupportedEmbeddings(dialect: Protocol): { ok: false; error: GatewayError } {
+  return {
+    ok: false,
+    error: { kind: 'unsupported', message: `Embeddings cannot be served by a ${dialect} channel.`, param: 'model' },
+  };
+}
+
+export function translateResponse(
+  inbound: InboundRequest,
+  dialect: Protocol,
+  upstreamText: string,
+  context: ResponseContext,
+): Result<TranslatedResponse> {
+  if (inbound.protocol === dialect) return adapters[dialect].passthroughResponse(inbound, upstreamText, context);
+  const client = adapters[inbound.protocol];
+  const upstream = adapters[dialect];
+  if (inbound.operation === 'embed') {
+    const toCanonical = client.embeddings?.toCanonical;
+    const read = upstream.embeddings?.readResponse;
+    const render = client.embeddings?.renderResponse;
+    if (!toCanonical || !read || !render) return unsupportedEmbeddings(dialect);
+    const request = toCanonical(inbound);
+    if (!request.ok) return request;
+    const response = read(upstreamText, request.value);
+    if (!response.ok) return response;
+    return { ok: true, value: { body: render(response.value, inbound, context), usage: response.value.usage, finish_reason: null } };
+  }
+  const response = upstream.readResponse(upstreamText);
+  if (!response.ok) return response;
+  return {
+    ok: true,
+    value: {
+      body: client.renderResponse(response.value, inbound, context),
+      usage: response.value.usage,
+      finish_reason: response.value.finish_reason,
+    },
+  };
+}
+
+export function createStreamTranslator(inbound: InboundRequest, dialect: Protocol, context: ResponseContext): StreamTranslator {
+  if (inbound.protocol === dialect) return adapters[dialect].createPassthroughStream(inbound, context);
+  return createTranslatingStream(
+    adapters[dialect].createStreamDecoder(),
+    adapters[inbound.protocol].createStreamEncoder(inbound, context),
+  );
+}
+
+export function classifyUpstreamError(dialect: Protocol, status: number, bodyText: string, headers: Headers): UpstreamFailure {
+  return adapters[dialect].classifyError(status, bodyText, headers);
+}
+
+export function renderError(protocol: Protocol, error: GatewayError): RenderedError {
+  return adapters[protocol].renderError(error);
+}
+
+export function streamContentType(protocol: Protocol): string {
+  return adapters[protocol].streamContentType;
+}

@@ -1,0 +1,27 @@
+// The OpenAI Chat Completions / Embeddings wire format, assembled from its parts.
+import type { Adapter } from '../adapter';
+import { openaiEmbeddingsToCanonical, renderOpenaiEmbeddings } from './embeddings';
+import { classifyOpenaiError, renderOpenaiError } from './errors';
+import { parseOpenaiInbound } from './request';
+import { buildOpenaiRequest } from './request-build';
+import { openaiToCanonical } from './request-canonical';
+import { passthroughOpenaiRequest } from './request-passthrough';
+import { passthroughOpenaiResponse, readOpenaiResponse, renderOpenaiResponse } from './response';
+import { createOpenaiPassthroughStream, createOpenaiStreamDecoder, createOpenaiStreamEncoder } from './stream';
+
+export const openaiAdapter: Adapter = {
+  streamContentType: 'text/event-stream; charset=utf-8',
+  parseInbound: parseOpenaiInbound,
+  toCanonical: openaiToCanonical,
+  renderResponse: renderOpenaiResponse,
+  createStreamEncoder: createOpenaiStreamEncoder,
+  renderError: renderOpenaiError,
+  buildRequest: buildOpenaiRequest,
+  readResponse: readOpenaiResponse,
+  createStreamDecoder: createOpenaiStreamDecoder,
+  classifyError: classifyOpenaiError,
+  passthroughRequest: passthroughOpenaiRequest,
+  passthroughResponse: passthroughOpenaiResponse,
+  createPassthroughStream: (inbound) => createOpenaiPassthroughStream(inbound),
+  embeddings: { toCanonical: openaiEmbeddingsToCanonical, renderResponse: renderOpenaiEmbeddings },
+};

@@ -1,0 +1,120 @@
+// OpenAI error bodies: render any gateway error as `{"error":{message,type,param,code}}`,
+// and classify an OpenAI-compatible upstream's error response.
+import { errorRetryAfter, errorStatus, type GatewayError } from '../../errors';
+import type { RenderedError, UpstreamFailure } from '../types';
+import {
+  buildFailure,
+  errorClassForStatus,
+  normaliseStatus,
+  parseJson,
+  retryAfterSeconds,
+  safeMessage,
+} from '../shared/upstream-failure';
+import { isPlainObject } from '../shared/validation';
+
+export interface OpenaiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+function upstreamType(status: number): { type: string; code: string | null } {
+  switch (status) {
+    case 400:
+    case 413:
+    case 422:
+      return { type: 'invalid_request_error', code: null };
+    case 401:
+      return { type: 'authentication_error', code: null };
+    case 402:
+      return { type: 'insufficient_quota', code: 'insufficient_quota' };
+    case 403:
+      return { type: 'permission_error', code: null };
+    case 404:
+      return { type: 'not_found_error', code: null };
+    case 408:
+    case 504:
+      return { type: 'timeout_error', code: 'timeout' };
+    case 429:
+      return { type: 'rate_limit_error', code: 'rate_limit_exceeded' };
+    case 503:
+      return { type: 'service_unavailable', code: 'service_unavailable' };
+    default:
+      return status >= 500 ? { type: 'server_error', code: 'server_error' } : { type: 'invalid_request_error', code: null };
+  }
+}
+
+export function openaiErrorBody(error: GatewayError): OpenaiErrorBody {
+  const body = (type: string, param: string | null, code: string | null): OpenaiErrorBody => ({
+    error: { message: error.message, type, param, code },
+  });
+  switch (error.kind) {
+    case 'unauthorized':
+      return body('authentication_error', null, 'invalid_api_key');
+    case 'forbidden':
+      return body('permission_error', null, 'permission_denied');
+    case 'insufficient_balance':
+      return body('insufficient_quota', null, 'insufficient_quota');
+    case 'budget_exceeded':
+      return body('insufficient_quota', null, 'budget_exceeded');
+    case 'model_not_found':
+      return body('not_found_error', 'model', 'model_not_found');
+    case 'invalid_request':
+      return body('invalid_request_error', error.param ?? null, null);
+    case 'unsupported':
+      return body('invalid_request_error', error.param, 'unsupported_parameter');
+    case 'payload_too_large':
+      return body('invalid_request_error', null, 'request_too_large');
+    case 'rate_limited':
+      return body('rate_limit_error', null, 'rate_limit_exceeded');
+    case 'not_found':
+      return body('not_found_error', null, null);
+    case 'method_not_allowed':
+      return body('invalid_request_error', null, 'method_not_allowed');
+    case 'upstream': {
+      const { type, code } = upstreamType(error.status);
+      return body(type, null, code);
+    }
+    case 'internal':
+      return body('server_error', null, 'internal_error');
+  }
+}
+
+export function renderedError(error: GatewayError, body: unknown): RenderedError {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const retryAfter = errorRetryAfter(error);
+  if (retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)));
+  return { status: errorStatus(error), headers, body: JSON.stringify(body) };
+}
+
+export function renderOpenaiError(error: GatewayError): RenderedError {
+  return renderedError(error, openaiErrorBody(error));
+}
+
+function statusForType(type: unknown, code: unknown): number {
+  const name = `${typeof type === 'string' ? type : ''} ${typeof code === 'string' ? code : ''}`;
+  if (/rate_limit|insufficient_quota|tokens_exceeded/.test(name)) return 429;
+  if (/invalid_request|invalid_value|context_length/.test(name)) return 400;
+  if (/authentication|invalid_api_key/.test(name)) return 401;
+  if (/timeout/.test(name)) return 504;
+  if (/overloaded|unavailable/.test(name)) return 503;
+  return 502;
+}
+
+/** An error object an OpenAI-compatible upstream sent inside a stream (`data: {"error":{…}}`). */
+export function openaiErrorFromObject(value: unknown): GatewayError {
+  const object = isPlainObject(value) ? value : {};
+  const status = typeof object.status === 'number' ? normaliseStatus(object.status) : statusForType(object.type, object.code);
+  const message = typeof object.message === 'string' ? object.message : 'The upstream reported an error mid-stream.';
+  return { kind: 'upstream', status, error_class: errorClassForStatus(status), message: safeMessage(message) };
+}
+
+export function classifyOpenaiError(status: number, bodyText: string, headers: Headers): UpstreamFailure {
+  const body = parseJson(bodyText);
+  let message: string | undefined;
+  if (isPlainObject(body)) {
+    const error = body.error;
+    if (isPlainObject(error) && typeof error.message === 'string') message = error.message;
+    else if (typeof error === 'string') message = error;
+    else if (typeof body.message === 'string') message = body.message;
+  }
+  return buildFailure(status, message, retryAfterSeconds(headers));
+}

@@ -1,0 +1,28 @@
+// OpenAI client → OpenAI-compatible upstream: the client's bytes with the model swapped and,
+// for streams, usage reporting forced on.
+import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
+import { passthroughBody } from '../shared/passthrough-body';
+
+export function joinUrl(baseUrl: string, path: string): string {
+  return baseUrl.replace(/\/+$/, '') + path;
+}
+
+export function openaiHeaders(apiKey: string): Record<string, string> {
+  return { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+}
+
+export function openaiPath(operation: InboundRequest['operation']): string {
+  return operation === 'embed' ? '/v1/embeddings' : '/v1/chat/completions';
+}
+
+export function passthroughOpenaiRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest> {
+  const body = passthroughBody(inbound.raw, {
+    model: target.upstream_model,
+    include_usage: inbound.operation !== 'embed' && inbound.stream,
+  });
+  if (!body.ok) return body;
+  return {
+    ok: true,
+    value: { url: joinUrl(target.base_url, openaiPath(inbound.operation)), headers: openaiHeaders(target.api_key), body: body.value },
+  };
+}

@@ -1,0 +1,154 @@
+// Two ways to run a stream: translated (upstream decoder → canonical events → client encoder)
+// and passthrough (upstream frames re-emitted as they came, decoded only to observe). Both
+// gather the StreamObservation the pipeline logs, and neither throws.
+import type { Usage } from '../../core/types';
+import type { GatewayError } from '../../errors';
+import type { StreamDecoder, StreamEncoder } from '../adapter';
+import type { CanonicalStreamEvent } from '../canonical';
+import type { SourceEvent, StreamObservation, StreamTranslator } from '../types';
+import { malformedUpstream } from './upstream-failure';
+
+export function createObservation(): StreamObservation {
+  return { first_token: false, usage: null, finish_reason: null, upstream_error: null, completed: false };
+}
+
+export function observe(observation: StreamObservation, event: CanonicalStreamEvent): void {
+  switch (event.type) {
+    case 'text-delta':
+    case 'reasoning-delta':
+    case 'tool-call-start':
+      observation.first_token = true;
+      return;
+    case 'usage':
+      observation.usage = event.usage;
+      return;
+    case 'finish':
+      observation.finish_reason = event.finish_reason;
+      observation.completed = true;
+      return;
+    case 'error':
+      observation.upstream_error = event.error;
+      return;
+    case 'message-start':
+    case 'tool-call-delta':
+    case 'tool-call-end':
+      return;
+  }
+}
+
+function safely<T>(run: () => T[], onError: (error: GatewayError) => T[]): T[] {
+  try {
+    return run();
+  } catch (caught) {
+    return onError(malformedUpstream(caught instanceof Error ? caught.message : 'stream decoding failed'));
+  }
+}
+
+/** Cross-dialect: every upstream event is decoded and re-encoded as it arrives, nothing buffered. */
+export function createTranslatingStream(decoder: StreamDecoder, encoder: StreamEncoder): StreamTranslator {
+  const observation = createObservation();
+  let closed = false;
+
+  const handle = (events: CanonicalStreamEvent[]): string[] => {
+    const frames: string[] = [];
+    for (const event of events) {
+      if (closed) break;
+      observe(observation, event);
+      if (event.type === 'error') {
+        closed = true;
+        frames.push(...encoder.fail(event.error));
+        break;
+      }
+      frames.push(...encoder.encode(event));
+      if (event.type === 'finish') closed = true;
+    }
+    return frames;
+  };
+  const failWith = (error: GatewayError): string[] => {
+    if (closed) return [];
+    observation.upstream_error = error;
+    closed = true;
+    return safely(() => encoder.fail(error), () => []);
+  };
+
+  const settle = (frames: string[]): string[] => {
+    if (!observation.upstream_error && decoder.endsCleanly()) observation.completed = true;
+    return frames;
+  };
+
+  return {
+    observation,
+    push: (event: SourceEvent) => (closed ? [] : settle(safely(() => handle(decoder.push(event)), failWith))),
+    end: () => (closed ? [] : safely(() => handle(decoder.end()), failWith)),
+    fail: (error: GatewayError) => {
+      if (closed) return [];
+      closed = true;
+      return safely(() => encoder.fail(error), () => []);
+    },
+  };
+}
+
+export interface PassthroughFraming {
+  /** The frame to re-emit for an upstream event (null drops it); `events` is what it decoded to. */
+  frame(event: SourceEvent, events: CanonicalStreamEvent[]): string | null;
+  /** Frames to close a stream whose upstream ended without its own terminal marker. */
+  closing: string[];
+  fail(error: GatewayError): string[];
+}
+
+/** Same dialect: frames go out unchanged; decoding only feeds the observation. */
+export function createPassthroughStream(decoder: StreamDecoder, framing: PassthroughFraming): StreamTranslator {
+  const observation = createObservation();
+  let closed = false;
+
+  let terminated = false;
+  const record = (events: CanonicalStreamEvent[]): void => {
+    for (const event of events) {
+      observe(observation, event);
+      if (event.type === 'error') closed = true;
+      if (event.type === 'finish') terminated = true;
+    }
+    if (!observation.upstream_error && decoder.endsCleanly()) observation.completed = true;
+  };
+
+  return {
+    observation,
+    push(event: SourceEvent): string[] {
+      if (closed) return [];
+      let events: CanonicalStreamEvent[];
+      try {
+        events = decoder.push(event);
+      } catch (caught) {
+        // Unreadable upstream data: end the client's stream with its own error event.
+        const error = malformedUpstream(caught instanceof Error ? caught.message : 'bad event');
+        observation.upstream_error = error;
+        closed = true;
+        return framing.fail(error);
+      }
+      record(events);
+      const frame = framing.frame(event, events);
+      return frame === null ? [] : [frame];
+    },
+    end(): string[] {
+      if (closed || terminated) return [];
+      let events: CanonicalStreamEvent[] = [];
+      try {
+        events = decoder.end();
+      } catch {
+        events = [];
+      }
+      record(events);
+      terminated = true;
+      return observation.completed ? framing.closing : [];
+    },
+    fail(error: GatewayError): string[] {
+      if (closed || terminated) return [];
+      closed = true;
+      return framing.fail(error);
+    },
+  };
+}
+
+export function sumUsage(usage: Usage): number {
+  return usage.input_tokens + usage.output_tokens;
+}

@@ -1,0 +1,123 @@
+// Helpers for the protocol tests: fixtures, contexts, running a translator over chunks.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Protocol } from '../../core/types';
+import type { CanonicalStreamEvent } from '../canonical';
+import { parseInbound } from '../index';
+import { adapters } from '../registry';
+import type { InboundRequest, ResponseContext, RouteContext, SourceEvent, StreamTranslator, UpstreamTarget } from '../types';
+
+const root = join(import.meta.dirname, '..');
+
+export function fixture(protocol: Protocol, name: string): string {
+  return readFileSync(join(root, protocol, 'fixtures', name), 'utf8');
+}
+
+/** `*.chunks.txt`: one SSE data line per line; Anthropic lines are `event<TAB>data`. */
+export function chunks(protocol: Protocol, name: string): SourceEvent[] {
+  return fixture(protocol, name)
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      return tab > 0 ? { event: line.slice(0, tab), data: line.slice(tab + 1) } : { data: line };
+    });
+}
+
+export const context: ResponseContext = {
+  request_id: 'req_test_1',
+  model: 'catalog-model',
+  created_ms: 1_700_000_000_000,
+  channel_id: 'acme-east',
+};
+
+export function target(dialect: Protocol, upstream_model = 'upstream-model'): UpstreamTarget {
+  return { dialect, base_url: 'https://upstream.test/', upstream_model, api_key: 'sk-secret-key-123' };
+}
+
+export function inbound(protocol: Protocol, body: unknown, route: Partial<RouteContext> = {}): InboundRequest {
+  const raw = JSON.stringify(body);
+  const parsed = parseInbound(protocol, JSON.parse(raw), raw, { operation: 'generate', ...route });
+  if (!parsed.ok) throw new Error(`parse failed: ${JSON.stringify(parsed.error)}`);
+  return parsed.value;
+}
+
+export function inboundRaw(protocol: Protocol, raw: string, route: Partial<RouteContext> = {}): InboundRequest {
+  const parsed = parseInbound(protocol, JSON.parse(raw), raw, { operation: 'generate', ...route });
+  if (!parsed.ok) throw new Error(`parse failed: ${JSON.stringify(parsed.error)}`);
+  return parsed.value;
+}
+
+export function run(translator: StreamTranslator, events: SourceEvent[]): string[] {
+  const frames: string[] = [];
+  for (const event of events) frames.push(...translator.push(event));
+  frames.push(...translator.end());
+  return frames;
+}
+
+/** Frames → `{event, data}` with data parsed when it is JSON. */
+export function parseFrames(frames: string[]): { event?: string; data: unknown }[] {
+  return frames.join('').split('\n\n').filter((block) => block.trim() !== '').map((block) => {
+    let event: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    const text = data.join('\n');
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+    return event === undefined ? { data: parsed } : { event, data: parsed };
+  });
+}
+
+/** Frames → the SourceEvents an SSE parser would yield for them. */
+export function framesToEvents(frames: string[]): SourceEvent[] {
+  return frames.join('').split('\n\n').filter((block) => block.trim() !== '').map((block) => {
+    let event: string | undefined;
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    return event === undefined ? { data: data.join('\n') } : { event, data: data.join('\n') };
+  });
+}
+
+export interface StreamSummary {
+  text: string;
+  reasoning: string;
+  tools: { id: string; name: string; arguments: string }[];
+  finish: string | null;
+  usage: unknown;
+  error: unknown;
+}
+
+/** Reads a client-format stream back through that format's own decoder. */
+export function summarise(events: CanonicalStreamEvent[]): StreamSummary {
+  const summary: StreamSummary = { text: '', reasoning: '', tools: [], finish: null, usage: null, error: null };
+  for (const event of events) {
+    if (event.type === 'text-delta') summary.text += event.text;
+    else if (event.type === 'reasoning-delta') summary.reasoning += event.text;
+    else if (event.type === 'tool-call-start') summary.tools[event.index] = { id: event.id, name: event.name, arguments: '' };
+    else if (event.type === 'tool-call-delta') {
+      const tool = summary.tools[event.index];
+      if (tool) tool.arguments += event.arguments;
+    } else if (event.type === 'finish') summary.finish = event.finish_reason;
+    else if (event.type === 'usage') summary.usage = event.usage;
+    else if (event.type === 'error') summary.error = event.error;
+  }
+  return summary;
+}
+
+export function readBack(protocol: Protocol, frames: string[]): StreamSummary {
+  const decoder = adapters[protocol].createStreamDecoder();
+  const events: CanonicalStreamEvent[] = [];
+  for (const event of framesToEvents(frames)) events.push(...decoder.push(event));
+  events.push(...decoder.end());
+  return summarise(events);
+}
