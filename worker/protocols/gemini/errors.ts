@@ -28,6 +28,7 @@ function statusNameForCode(status: number): string {
       return 'DEADLINE_EXCEEDED';
     case 409:
       return 'ABORTED';
+    case 502: // a failed upstream is transient, and Google's clients retry UNAVAILABLE
     case 503:
       return 'UNAVAILABLE';
     default:
