@@ -201,6 +201,7 @@ export class WindowRollups {
       last_ts: lastTs,
       recent_failures: recent.filter((attempt) => attempt.failed).length,
       recent_attempts: recent.length,
+      failure_streak: leadingFailures(recent),
     };
   }
 
@@ -302,3 +303,9 @@ function roundTo(value: number | null, digits: number): number | null {
   return Math.round(value * factor) / factor;
 }
 
+/** How many of the newest attempts (newest first) failed in a row. */
+function leadingFailures(recent: readonly { failed: boolean }[]): number {
+  let streak = 0;
+  while (streak < recent.length && recent[streak]!.failed) streak++;
+  return streak;
+}

@@ -116,6 +116,8 @@ export interface WindowStats {
   recent_failures: number;
   /** How many of the newest attempts recent_failures counts over. */
   recent_attempts: number;
+  /** How many of the newest attempts failed in a row (0 when the newest succeeded). */
+  failure_streak?: number;
 }
 
 /** One row of the scoring table pushed to the worker. */

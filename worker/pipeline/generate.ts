@@ -260,7 +260,9 @@ class AttemptRun {
     const timings = { ttftMs: this.state.settings.ttftTimeoutMs, idleMs: this.state.settings.idleTimeoutMs };
     const start = await startStream(response, translator, timings, started);
     if (!start.ok) return this.#failed(candidate, attempt, started, response.status, start.failure);
-    const ttft = (start.first_token_at ?? Date.now()) - started;
+    const firstTokenAt = start.first_token_at ?? Date.now();
+    const ttft = firstTokenAt - started;
+    this.state.live.firstByte(candidate.channel_id, firstTokenAt);
     const pumped = pumpStream(start, translator, timings);
     const settled = pumped.done.then(async (result) => {
       const ended = Date.now();
@@ -268,8 +270,12 @@ class AttemptRun {
       const { usage, estimated } = meter(observation.usage, this.inbound, 0);
       const ok = result.outcome === 'completed';
       const errorClass: ErrorClass = ok ? 'none' : result.outcome === 'cancelled' ? 'cancelled' : (result.failure?.error_class === 'timeout' ? 'timeout' : 'mid_stream');
-      // A stream the client abandoned still succeeded as far as the channel is concerned.
-      this.state.live.end(candidate.channel_id, ok || result.outcome === 'cancelled' ? { ok: true } : { ok: false, error_class: errorClass }, ended);
+      // A stream the client abandoned says nothing about the channel's health.
+      this.state.live.end(
+        candidate.channel_id,
+        ok ? { ok: true, after_first_byte: true } : { ok: false, error_class: errorClass, after_first_byte: true },
+        ended,
+      );
       this.#log(candidate, attempt, started, ended, response.status, errorClass, result.failure?.message ?? '', ttft, usage, estimated, true);
       await this.admission.settle(ok || result.outcome === 'cancelled' ? usageCost(usage, candidate.price) : 0);
     });

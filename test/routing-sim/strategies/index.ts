@@ -1,0 +1,28 @@
+// Every strategy the simulator knows, by name.
+import { cheapest } from './cheapest';
+import { leastBusy } from './least-busy';
+import { lowestLatency } from './lowest-latency';
+import { p2cEwma } from './p2c-ewma';
+import { roundRobin } from './round-robin';
+import type { Strategy } from './strategy';
+import { switchboard } from './switchboard';
+import { weightedRandom } from './weighted-random';
+
+export const BASELINES: readonly Strategy[] = [roundRobin, weightedRandom, cheapest, lowestLatency, leastBusy, p2cEwma];
+
+export const SWITCHBOARD: readonly Strategy[] = [
+  switchboard('economy'),
+  switchboard('balanced'),
+  switchboard('performance'),
+  switchboard('stability'),
+];
+
+export const STRATEGIES: readonly Strategy[] = [...BASELINES, ...SWITCHBOARD];
+
+export function strategyByName(name: string): Strategy {
+  const strategy = STRATEGIES.find((candidate) => candidate.name === name);
+  if (strategy === undefined) {
+    throw new Error(`unknown strategy '${name}'; known: ${STRATEGIES.map((known) => known.name).join(', ')}`);
+  }
+  return strategy;
+}

@@ -1,0 +1,269 @@
+// From measured candidates to the ordered attempt list. Model by model (profile.models
+// order); inside a model, `provider.order` first, then either the deterministic
+// `provider.sort` or softmax sampling without replacement; healthy channels before those
+// whose breaker is open or that the analytics node reports down. Only as many attempts as
+// max_attempts are drawn: a partial selection, never a full sort.
+import type { Candidate } from '../types';
+import {
+  COST,
+  FAILURE,
+  HEALTHY,
+  ODDS,
+  PROBABILITY,
+  PROBE_SHARE,
+  REVENUE,
+  TOKENS_PER_S,
+  TTFT,
+  UNHEALTHY,
+  UTILITY,
+  WIDTH,
+  type Workspace,
+} from './objective';
+import { ROUTING_CONSTANTS } from './presets';
+import type { RouterSettings } from './settings';
+import type { PlanInput } from './types';
+
+export interface Ordering {
+  attempts: Candidate[];
+  /** The model whose candidates compete for the first attempt, or null when none is usable. */
+  first_model: string | null;
+  /** How the first attempt was chosen. */
+  rule: 'sample' | 'order' | 'sort' | 'none';
+  /** Share of first choices given to exploration for this request (0 when none). */
+  exploration: number;
+}
+
+export function orderAttempts(input: PlanInput, workspace: Workspace, settings: RouterSettings): Ordering {
+  const { candidates, policy, profile } = input;
+  const provider = policy.provider;
+  const maxAttempts = Math.max(1, Math.floor(policy.max_attempts));
+  const pinned = provider?.allow_fallbacks === false;
+  const order = provider?.order;
+  const taken = workspace.taken;
+  const attempts: Candidate[] = [];
+  const result: Ordering = { attempts, first_model: null, rule: 'none', exploration: 0 };
+
+  for (let modelIndex = 0; modelIndex < profile.models.length; modelIndex++) {
+    if (attempts.length >= maxAttempts) break;
+    const healthy = workspace.memberCount[modelIndex * 2 + HEALTHY]!;
+    const unhealthy = workspace.memberCount[modelIndex * 2 + UNHEALTHY]!;
+    if (healthy + unhealthy === 0) continue;
+    const isFirst = result.first_model === null;
+    const budget = Math.min(maxAttempts, attempts.length + (pinned && order === undefined ? 1 : Infinity));
+    const start = attempts.length;
+    if (isFirst) {
+      result.first_model = profile.models[modelIndex]!;
+      const tier = healthy > 0 ? HEALTHY : UNHEALTHY;
+      result.rule =
+        order !== undefined && hasListed(input, workspace, modelIndex, tier, order)
+          ? 'order'
+          : provider?.sort !== undefined
+            ? 'sort'
+            : 'sample';
+      if (result.rule === 'sample') {
+        result.exploration = firstProbabilities(workspace, modelIndex, tier, settings);
+      }
+    }
+    for (let tier = HEALTHY; tier <= UNHEALTHY; tier++) {
+      if (order !== undefined) {
+        for (const channel of order) {
+          if (attempts.length >= budget) break;
+          const index = findListed(input, workspace, modelIndex, tier, channel, taken);
+          if (index >= 0) take(input, taken, attempts, index);
+        }
+      }
+      if (pinned && order !== undefined) continue;
+      while (attempts.length < budget) {
+        const index =
+          provider?.sort !== undefined
+            ? bestBySort(workspace, modelIndex, tier, provider.sort, taken)
+            : draw(input, workspace, modelIndex, tier, taken, isFirst && attempts.length === start);
+        if (index < 0) break;
+        take(input, taken, attempts, index);
+      }
+    }
+    if (isFirst && result.rule !== 'sample' && attempts.length > start) {
+      const firstIndex = candidates.indexOf(attempts[start]!);
+      workspace.data[firstIndex * WIDTH + PROBABILITY] = 1;
+    }
+  }
+  return result;
+}
+
+/**
+ * Softmax over the model's tier, mixed with the shares the breakers ask for (probes,
+ * recoveries) and a capped exploration share for stale or thin channels; returns the total
+ * share not decided by the softmax.
+ */
+function firstProbabilities(workspace: Workspace, modelIndex: number, tier: number, settings: RouterSettings): number {
+  const { data, state, model, explore } = workspace;
+  let sum = 0;
+  let members = 0;
+  let explorers = 0;
+  let probes = 0;
+  for (let index = 0; index < workspace.count; index++) {
+    if (model[index] !== modelIndex || state[index] !== tier) continue;
+    const base = index * WIDTH;
+    sum += data[base + ODDS]!;
+    members++;
+    explorers += explore[index]!;
+    probes += data[base + PROBE_SHARE]!;
+  }
+  const exploration =
+    explorers > 0 && explorers < members
+      ? Math.min(settings.exploration_cap, ROUTING_CONSTANTS.exploration_per_channel * explorers)
+      : 0;
+  const probeScale = probes > ROUTING_CONSTANTS.probe_total_cap ? ROUTING_CONSTANTS.probe_total_cap / probes : 1;
+  const rest = members > 1 ? Math.min(1, exploration + probes * probeScale) : 0;
+  for (let index = 0; index < workspace.count; index++) {
+    if (model[index] !== modelIndex || state[index] !== tier) continue;
+    const base = index * WIDTH;
+    data[base + PROBABILITY] =
+      (1 - rest) * (data[base + ODDS]! / sum) +
+      (members > 1 ? (explore[index] === 1 ? exploration / explorers : 0) + data[base + PROBE_SHARE]! * probeScale : 0);
+  }
+  return rest;
+}
+
+/** One draw without replacement; the first draw of the request uses the exploration mix. */
+function draw(
+  input: PlanInput,
+  workspace: Workspace,
+  modelIndex: number,
+  tier: number,
+  taken: Uint8Array,
+  first: boolean,
+): number {
+  const { data, state, model } = workspace;
+  const slot = first ? PROBABILITY : ODDS;
+  let sum = 0;
+  let last = -1;
+  for (let index = 0; index < workspace.count; index++) {
+    if (model[index] !== modelIndex || state[index] !== tier || taken[index] === 1) continue;
+    sum += data[index * WIDTH + slot]!;
+    last = index;
+  }
+  if (last < 0) return -1;
+  let remaining = input.random() * sum;
+  for (let index = 0; index < last; index++) {
+    if (model[index] !== modelIndex || state[index] !== tier || taken[index] === 1) continue;
+    remaining -= data[index * WIDTH + slot]!;
+    if (remaining < 0) return index;
+  }
+  return last;
+}
+
+/** OpenRouter's `sort`: price ascending, latency ascending, throughput descending; no sampling. */
+function bestBySort(
+  workspace: Workspace,
+  modelIndex: number,
+  tier: number,
+  sort: 'price' | 'latency' | 'throughput',
+  taken: Uint8Array,
+): number {
+  const { data, state, model } = workspace;
+  let best = -1;
+  for (let index = 0; index < workspace.count; index++) {
+    if (model[index] !== modelIndex || state[index] !== tier || taken[index] === 1) continue;
+    if (best < 0 || sortsBefore(data, index, best, sort)) best = index;
+  }
+  return best;
+}
+
+function sortsBefore(data: Float64Array, a: number, b: number, sort: 'price' | 'latency' | 'throughput'): boolean {
+  const baseA = a * WIDTH;
+  const baseB = b * WIDTH;
+  let keyA: number;
+  let keyB: number;
+  if (sort === 'price') {
+    keyA = data[baseA + REVENUE]!;
+    keyB = data[baseB + REVENUE]!;
+    if (keyA === keyB) {
+      keyA = data[baseA + COST]!;
+      keyB = data[baseB + COST]!;
+    }
+  } else if (sort === 'latency') {
+    keyA = orInfinity(data[baseA + TTFT]!);
+    keyB = orInfinity(data[baseB + TTFT]!);
+  } else {
+    keyA = -orZero(data[baseA + TOKENS_PER_S]!);
+    keyB = -orZero(data[baseB + TOKENS_PER_S]!);
+  }
+  if (keyA !== keyB) return keyA < keyB;
+  const failureA = data[baseA + FAILURE]!;
+  const failureB = data[baseB + FAILURE]!;
+  if (failureA !== failureB) return failureA < failureB;
+  return data[baseA + UTILITY]! > data[baseB + UTILITY]!;
+}
+
+function hasListed(
+  input: PlanInput,
+  workspace: Workspace,
+  modelIndex: number,
+  tier: number,
+  order: readonly string[],
+): boolean {
+  for (let index = 0; index < input.candidates.length; index++) {
+    if (
+      workspace.model[index] === modelIndex &&
+      workspace.state[index] === tier &&
+      order.includes(input.candidates[index]!.channel_id)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function findListed(
+  input: PlanInput,
+  workspace: Workspace,
+  modelIndex: number,
+  tier: number,
+  channel: string,
+  taken: Uint8Array,
+): number {
+  for (let index = 0; index < input.candidates.length; index++) {
+    if (workspace.model[index] !== modelIndex || workspace.state[index] !== tier || taken[index] === 1) continue;
+    if (input.candidates[index]!.channel_id === channel) return index;
+  }
+  return -1;
+}
+
+function take(input: PlanInput, taken: Uint8Array, attempts: Candidate[], index: number): void {
+  const candidate = input.candidates[index]!;
+  taken[index] = 1;
+  for (const attempt of attempts) {
+    if (attempt.channel_id === candidate.channel_id && attempt.model === candidate.model) return;
+  }
+  attempts.push(candidate);
+}
+
+function orInfinity(value: number): number {
+  return value === value ? value : Infinity;
+}
+
+function orZero(value: number): number {
+  return value === value ? value : 0;
+}
+
+/**
+ * Recomputes the first-attempt probabilities of a finished ordering into a fresh workspace
+ * (when the shared scratch has been reused before the explanation was read).
+ */
+export function replayProbabilities(
+  input: PlanInput,
+  workspace: Workspace,
+  settings: RouterSettings,
+  ordering: Ordering,
+): void {
+  if (ordering.first_model === null) return;
+  const modelIndex = input.profile.models.indexOf(ordering.first_model);
+  if (ordering.rule === 'sample') {
+    const tier = workspace.memberCount[modelIndex * 2 + HEALTHY]! > 0 ? HEALTHY : UNHEALTHY;
+    firstProbabilities(workspace, modelIndex, tier, settings);
+    return;
+  }
+  const first = input.candidates.indexOf(ordering.attempts[0]!);
+  if (first >= 0) workspace.data[first * WIDTH + PROBABILITY] = 1;
+}

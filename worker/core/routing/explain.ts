@@ -1,0 +1,115 @@
+// The explanation of a plan: per candidate its normalised components, utility, probability
+// of being first or the constraint that removed it; and a compact ASCII rendering for the
+// `x-switchboard-debug` response header.
+import type { Candidate } from '../types';
+import {
+  C_LOAD,
+  C_MARGIN,
+  C_RELIABILITY,
+  C_THROUGHPUT,
+  C_TTFT,
+  PROBABILITY,
+  REJECTED,
+  UTILITY,
+  WIDTH,
+  type Workspace,
+} from './objective';
+import type { CandidateExplanation, Plan } from './types';
+
+export const MAX_DEBUG_HEADER_BYTES = 4096;
+
+export function explain(candidates: readonly Candidate[], workspace: Workspace): CandidateExplanation[] {
+  const { data, state } = workspace;
+  const result: CandidateExplanation[] = new Array(candidates.length);
+  for (let index = 0; index < candidates.length; index++) {
+    const candidate = candidates[index]!;
+    if (state[index] === REJECTED) {
+      result[index] = {
+        channel_id: candidate.channel_id,
+        model: candidate.model,
+        components: {},
+        utility: 0,
+        probability: 0,
+        rejected: workspace.rejections?.[index] ?? 'rejected',
+      };
+      continue;
+    }
+    const base = index * WIDTH;
+    const entry: CandidateExplanation = {
+      channel_id: candidate.channel_id,
+      model: candidate.model,
+      components: {
+        margin: round(data[base + C_MARGIN]!),
+        ttft: round(data[base + C_TTFT]!),
+        throughput: round(data[base + C_THROUGHPUT]!),
+        reliability: round(data[base + C_RELIABILITY]!),
+        load: round(data[base + C_LOAD]!),
+      },
+      utility: round(data[base + UTILITY]!),
+      probability: round(data[base + PROBABILITY]!),
+    };
+    if (state[index] === 1) entry.components.unhealthy = 1;
+    result[index] = entry;
+  }
+  return result;
+}
+
+/**
+ * `mode=balanced rule=sample T=0.04 explore=0.02 w=m.35,t.25,tp.15,r.25 | a@m p=.873 u=.812
+ * m=1 t=.56 tp=.58 r=.98 l=1 | c@m x=provider.ignore | +3 more` — candidates by probability,
+ * then utility; rejected ones last; never more than 4 KB, ASCII only.
+ */
+export function formatExplanation(plan: Plan): string {
+  const summary = plan.summary;
+  let header = summary
+    ? `mode=${summary.mode} rule=${summary.rule} T=${short(summary.temperature)} explore=${short(summary.exploration)}` +
+      ` w=m${short(summary.weights.margin)},t${short(summary.weights.ttft)},tp${short(summary.weights.throughput)},r${short(summary.weights.reliability)}`
+    : 'plan';
+  const tried = plan.attempts.map((attempt) => ascii(attempt.channel_id)).join(',');
+  header += ` attempts=${tried === '' ? '-' : tried}`;
+  const entries = plan.explanation.slice().sort(byInterest);
+  let written = 0;
+  for (const entry of entries) {
+    const part = ` | ${renderEntry(entry)}`;
+    const rest = entries.length - written;
+    if (header.length + part.length + (rest > 1 ? 16 : 0) > MAX_DEBUG_HEADER_BYTES) break;
+    header += part;
+    written++;
+  }
+  if (written < entries.length) header += ` | +${entries.length - written} more`;
+  return header;
+}
+
+function renderEntry(entry: CandidateExplanation): string {
+  const name = `${ascii(entry.channel_id)}@${ascii(entry.model)}`;
+  if (entry.rejected !== undefined) return `${name} x=${ascii(entry.rejected)}`;
+  const c = entry.components;
+  return (
+    `${name} p=${short(entry.probability)} u=${short(entry.utility)} m=${short(c.margin ?? 0)}` +
+    ` t=${short(c.ttft ?? 0)} tp=${short(c.throughput ?? 0)} r=${short(c.reliability ?? 0)}` +
+    ` l=${short(c.load ?? 0)}${c.unhealthy ? ' down' : ''}`
+  );
+}
+
+function byInterest(a: CandidateExplanation, b: CandidateExplanation): number {
+  const rejectedA = a.rejected !== undefined ? 1 : 0;
+  const rejectedB = b.rejected !== undefined ? 1 : 0;
+  if (rejectedA !== rejectedB) return rejectedA - rejectedB;
+  if (a.probability !== b.probability) return b.probability - a.probability;
+  return b.utility - a.utility;
+}
+
+/** Three significant decimals without the leading zero: 0.873 → .873, 1 → 1, -0.2 → -.2. */
+function short(value: number): string {
+  if (!Number.isFinite(value)) return '0';
+  const text = String(Math.round(value * 1000) / 1000);
+  return text.replace(/^(-?)0\./, '$1.');
+}
+
+function ascii(text: string): string {
+  return text.replace(/[^\x21-\x7e]|[|]/g, '_');
+}
+
+function round(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}

@@ -1,0 +1,48 @@
+// The router: candidates, scores, live signals, policy and a random source in; an ordered
+// attempt list with its explanation out. Pure: no I/O, no clock, no mutation of inputs,
+// randomness only through input.random. See docs/routing.md for the objective.
+import { orderAttempts, replayProbabilities } from './attempts';
+import { explain } from './explain';
+import { measure, scratchGeneration } from './objective';
+import { settingsOf } from './settings';
+import type { CandidateExplanation, Plan, PlanInput, PlanSummary } from './types';
+
+export function plan(input: PlanInput): Plan {
+  const settings = settingsOf(input.policy);
+  const workspace = measure(input, settings);
+  const ordering = orderAttempts(input, workspace, settings);
+  const summary: PlanSummary = {
+    mode: settings.mode,
+    weights: {
+      margin: settings.margin,
+      ttft: settings.ttft,
+      throughput: settings.throughput,
+      reliability: settings.reliability,
+    },
+    temperature: settings.temperature,
+    exploration: ordering.exploration,
+    rule: ordering.rule,
+    first_model: ordering.first_model,
+  };
+  let explanation: CandidateExplanation[] | undefined;
+  const generation = workspace.generation;
+  return {
+    attempts: ordering.attempts,
+    // Built on first read: most requests never ask for it. The measurements live in a
+    // scratch buffer shared by all plans; if another plan has used it since, measure again.
+    get explanation(): CandidateExplanation[] {
+      if (explanation === undefined) {
+        let source = workspace;
+        if (generation !== scratchGeneration()) {
+          source = measure(input, settings, false);
+          replayProbabilities(input, source, settings, ordering);
+        }
+        explanation = explain(input.candidates, source);
+      }
+      return explanation;
+    },
+    summary,
+  };
+}
+
+export { formatExplanation } from './explain';

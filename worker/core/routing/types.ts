@@ -1,0 +1,121 @@
+// The routing contract: what the worker (and the routing simulator) hand the router, and
+// what it hands back. The router is pure: no I/O, no clock (time comes in as `now`), no
+// mutation of its inputs, randomness only through `random`.
+import type { Candidate, ChannelScore, RandomSource } from '../types';
+
+export type RoutingMode = 'economy' | 'balanced' | 'performance' | 'stability';
+
+/** Relative importance of each objective component; any subset may be given. */
+export interface RoutingWeights {
+  margin?: number;
+  ttft?: number;
+  throughput?: number;
+  reliability?: number;
+}
+
+/** OpenRouter's `provider` object, as a client may send it. Prices are USD per million tokens. */
+export interface ProviderPreferences {
+  order?: string[];
+  only?: string[];
+  ignore?: string[];
+  allow_fallbacks?: boolean;
+  sort?: 'price' | 'latency' | 'throughput';
+  max_price?: { prompt?: number; completion?: number };
+}
+
+/** The effective policy for one request: config defaults ← group ← key ← request. */
+export interface RoutingPolicy {
+  mode: RoutingMode;
+  weights?: RoutingWeights;
+  max_attempts: number;
+  max_ttft_ms?: number;
+  provider?: ProviderPreferences;
+  /** Softmax temperature override (operators only). */
+  temperature?: number;
+  /** Cap on the share of first choices spent exploring stale or thin channels (operators only). */
+  exploration?: number;
+}
+
+/** What the router knows about the request itself. */
+export interface RequestProfile {
+  /** Catalog models in preference order: the requested one first, then `models` fallbacks. */
+  models: string[];
+  input_tokens: number;
+  output_tokens: number;
+  /** Capabilities the request needs (tools, vision, json_mode). */
+  capabilities: string[];
+}
+
+/** Circuit breaker state of a channel as the isolate sees it right now. */
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** The isolate's own, immediate view of a channel. */
+export interface LiveChannelSignals {
+  in_flight: number;
+  breaker: BreakerState;
+  /** Failures in the last few seconds. */
+  recent_failures: number;
+  /** Successes in the same last few seconds (absent: unknown, treated as none). */
+  recent_successes?: number;
+  /** Successes since this isolate last saw the channel fail (absent: unknown). */
+  success_streak?: number;
+  /**
+   * How long (ms) attempts have been waiting for a first byte with no answer at all from the
+   * channel: a hang shows here long before any timeout. 0 or absent: nothing stalled.
+   */
+  stalled_ms?: number;
+}
+
+export interface PlanInput {
+  /** Every channel × model that could serve one of profile.models (any order). */
+  candidates: Candidate[];
+  /** Pushed scores keyed by `${channel_id}\u0000${model}` (see scoreKey). */
+  scores: ReadonlyMap<string, ChannelScore>;
+  live: ReadonlyMap<string, LiveChannelSignals>; // by channel_id
+  policy: RoutingPolicy;
+  profile: RequestProfile;
+  now: number;
+  random: RandomSource;
+}
+
+/** Why a candidate got its place, for the debug header and admin endpoint. */
+export interface CandidateExplanation {
+  channel_id: string;
+  model: string;
+  /** Normalised components in [0, 1] (higher is better) and the weighted utility. */
+  components: Record<string, number>;
+  utility: number;
+  /** Probability this candidate had of being chosen first. */
+  probability: number;
+  /** Set when a hard constraint removed it (e.g. `provider.ignore`, `context_length`). */
+  rejected?: string;
+}
+
+/** How the plan was made, for the debug header. */
+export interface PlanSummary {
+  mode: RoutingMode;
+  /** Weights after overrides, divided by their sum. */
+  weights: Required<RoutingWeights>;
+  temperature: number;
+  /** Share of first choices given to stale or thin channels for this request. */
+  exploration: number;
+  /** How the first attempt was chosen: softmax sample, provider.order, provider.sort. */
+  rule: 'sample' | 'order' | 'sort' | 'none';
+  /** The model whose channels competed for the first attempt (null: nothing usable). */
+  first_model: string | null;
+}
+
+export interface Plan {
+  /**
+   * Ordered attempt list, at most policy.max_attempts long, each channel at most once per
+   * model; the worker tries them in order. Empty when every candidate broke a constraint.
+   */
+  attempts: Candidate[];
+  /** One entry per input candidate, in input order (computed on first read). */
+  explanation: CandidateExplanation[];
+  summary?: PlanSummary;
+}
+
+export function scoreKey(channel_id: string, model: string): string {
+  return `${channel_id}\u0000${model}`;
+}
