@@ -2,6 +2,7 @@
 // fails fast with the path of the bad field. Pure; used by the worker's /admin/config route
 // and by the scripts that load a file before sending it.
 import { z } from 'zod';
+import { policyLayerSchema } from '../core/routing/policy';
 
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:/@-]+$/, 'letters, digits and . _ : / @ - only');
 const usdPerMtok = z.number().finite().min(0).max(1_000_000);
@@ -12,22 +13,8 @@ export const tokenPriceSchema = z.strictObject({
   cached_input_per_mtok: usdPerMtok.optional(),
 });
 
-export const routingModeSchema = z.enum(['economy', 'balanced', 'performance', 'stability']);
-
-export const policyLayerSchema = z.strictObject({
-  mode: routingModeSchema.optional(),
-  weights: z
-    .strictObject({
-      margin: z.number().min(0).max(100).optional(),
-      ttft: z.number().min(0).max(100).optional(),
-      throughput: z.number().min(0).max(100).optional(),
-      reliability: z.number().min(0).max(100).optional(),
-    })
-    .optional(),
-  max_attempts: z.number().int().min(1).max(10).optional(),
-  max_ttft_ms: z.number().int().min(1).max(600_000).optional(),
-  temperature: z.number().min(0.001).max(100).optional(),
-});
+// Routing policy layers share the router's one schema (group, key and config defaults).
+export { policyLayerSchema, routingModeSchema } from '../core/routing/policy';
 
 export const modelSchema = z.strictObject({
   id,
@@ -93,7 +80,7 @@ export const configSchema = z.strictObject({
 });
 
 export type SwitchboardConfig = z.infer<typeof configSchema>;
-export type PolicyLayer = z.infer<typeof policyLayerSchema>;
+export type { PolicyLayer } from '../core/routing/policy';
 
 /** Render a zod issue path as `channels[0].models[1].cost.input_per_mtok`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,0 +1,82 @@
+// A worker on Miniflare's API (which runs workerd as a child process) in its own process:
+// `tsx miniflare-process.ts switchboard <simUrl> <dataDir>` runs Switchboard, full path, with
+// local D1 migrated, the bench config applied and the analytics node (DuckDB) in this process
+// so logging is real; `... passthrough <simUrl> <dataDir>` runs passthrough-worker.js the same
+// way. Prints "READY {url, analyticsUrl, measuredPid}" where measuredPid is workerd's.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Miniflare } from 'miniflare';
+import { serve } from '@hono/node-server';
+import { bundleWorker, freePort, ROOT } from '../../../scripts/stack';
+import { applyMigrations } from '../../../scripts/migrations';
+import { createAnalyticsNode } from '../../../analytics-node/app';
+import { childrenOf, commandName, descendantsOf } from '../lib/processes';
+import { ADMIN_KEY, benchConfig, INTERNAL_SECRET } from './bench-fleet';
+
+const [mode, simUrl, dataDir] = process.argv.slice(2) as [string, string, string];
+fs.mkdirSync(dataDir, { recursive: true });
+const host = '127.0.0.1';
+const [workerPort, analyticsPort] = await Promise.all([freePort(host), freePort(host)]);
+const workerUrl = `http://${host}:${workerPort}`;
+const stoppers: Array<() => Promise<unknown>> = [];
+const shutdown = async () => {
+  for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+
+if (mode === 'passthrough') {
+  const miniflare = new Miniflare({
+    modules: true,
+    scriptPath: path.join(import.meta.dirname, 'passthrough-worker.js'),
+    compatibilityDate: '2026-04-20',
+    host,
+    port: workerPort,
+    bindings: { UPSTREAM: simUrl },
+  });
+  stoppers.push(() => miniflare.dispose());
+  await miniflare.ready;
+  process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, measuredPid: workerdPid() })}\n`);
+} else {
+  const analyticsUrl = `http://${host}:${analyticsPort}`;
+  const analytics = await createAnalyticsNode({ dbPath: path.join(dataDir, 'analytics.duckdb'), internalSecret: INTERNAL_SECRET, workerUrl, scoreIntervalS: 5 });
+  const server = serve({ fetch: analytics.app.fetch, port: analyticsPort, hostname: host });
+  stoppers.push(async () => {
+    await analytics.stop();
+    server.close();
+  });
+  const scriptPath = await bundleWorker(path.join(dataDir, 'worker'));
+  const miniflare = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: path.dirname(scriptPath),
+    compatibilityDate: '2026-04-20',
+    compatibilityFlags: ['nodejs_compat'],
+    host,
+    port: workerPort,
+    d1Databases: { DB: 'switchboard-bench' },
+    d1Persist: path.join(dataDir, 'd1'),
+    // As scripts/stack.ts: one account object per user, SQLite-backed.
+    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
+    durableObjectsPersist: path.join(dataDir, 'durable-objects'),
+    bindings: { ADMIN_KEY, INTERNAL_SECRET, ANALYTICS_URL: analyticsUrl, SCORE_PUSH_INTERVAL_S: '5' },
+  });
+  stoppers.push(() => miniflare.dispose());
+  await miniflare.ready;
+  await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
+  const applied = await fetch(`${workerUrl}/admin/config`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(benchConfig(simUrl)),
+  });
+  if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
+  analytics.start();
+  process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, analyticsUrl, measuredPid: workerdPid() })}\n`);
+}
+
+function workerdPid(): number {
+  const found = descendantsOf(process.pid).find((pid) => pid !== process.pid && commandName(pid) === 'workerd');
+  if (found === undefined) throw new Error(`no workerd child found (children: ${childrenOf(process.pid).join(',')})`);
+  return found;
+}
