@@ -8,6 +8,8 @@ import { rebuildRollups } from './queries';
 import { queryRoutes } from './query-routes';
 import { WindowRollups } from './rollups';
 import { buildScoreTable, pushScoreTable } from './score-table';
+import { createLedger, workerLedgerSender } from './ledger';
+import { ledgerRoutes } from './ledger-routes';
 
 export interface AnalyticsNodeOptions {
   dbPath: string;
@@ -15,6 +17,8 @@ export interface AnalyticsNodeOptions {
   /** Where the score table is pushed (`${workerUrl}/internal/scores`); no push when absent. */
   workerUrl?: string;
   scoreIntervalS?: number;
+  /** Seconds between ledger runs (billing batches to the worker's D1); default 5. */
+  ledgerIntervalS?: number;
   windowS?: number;
   now?: () => number;
 }
@@ -37,6 +41,12 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
   if (options.internalSecret.length === 0) throw new Error('internalSecret must not be empty');
 
   const store = await openLogStore(options.dbPath);
+  const ledger = await createLedger({
+    store,
+    send: options.workerUrl === undefined ? null : workerLedgerSender(options.workerUrl, options.internalSecret),
+    intervalS: options.ledgerIntervalS,
+    now,
+  });
   const rollups = new WindowRollups({ windowS });
   await rebuildRollups(store, rollups, now());
 
@@ -71,6 +81,7 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
 
   const app = new Hono();
   app.route('/', ingestRoute({ store, internalSecret: options.internalSecret, onStored }));
+  app.route('/', ledgerRoutes(ledger, options.internalSecret));
   app.route(
     '/',
     queryRoutes({
@@ -96,8 +107,10 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
       runTick();
       timer = setInterval(runTick, scoreIntervalS * 1000);
       timer.unref();
+      ledger.start();
     },
     async stop() {
+      await ledger.stop();
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
       await store.close();

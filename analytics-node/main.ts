@@ -29,6 +29,7 @@ const node = await createAnalyticsNode({
   internalSecret,
   workerUrl: process.env.WORKER_URL || undefined,
   scoreIntervalS,
+  ledgerIntervalS: process.env.LEDGER_INTERVAL_S === undefined ? undefined : Number(process.env.LEDGER_INTERVAL_S),
 });
 const server = serve({ fetch: node.app.fetch, port, hostname }, (info) => {
   console.log(`analytics node ready on http://${hostname}:${info.port}`);

@@ -94,6 +94,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: workerPort,
       d1Databases: { DB: 'switchboard-local' },
       d1Persist: path.join(dataDir, 'd1'),
+      // One account object per user (worker/accounts/account-object.ts), SQLite-backed like wrangler.toml's.
+      durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
+      durableObjectsPersist: path.join(dataDir, 'durable-objects'),
       bindings: {
         ADMIN_KEY: adminKey,
         INTERNAL_SECRET: internalSecret,
@@ -139,6 +142,7 @@ export async function bundleWorker(outDir: string): Promise<string> {
     conditions: ['workerd', 'worker', 'browser'],
     target: 'es2022',
     outfile,
+    external: ['cloudflare:*'],
     logLevel: 'silent',
     sourcemap: false,
   });

@@ -10,6 +10,7 @@ import { listModels } from './routes/models';
 import { internalRoutes } from './routes/internal';
 import { applyConfigRoute } from './routes/admin-config';
 import { adminRoutes } from './admin';
+import { keyInfo, keyUsage } from './accounts/key-routes';
 
 export const app = new Hono<AppEnv>();
 
@@ -28,6 +29,8 @@ const gemini = authenticate('gemini');
 app.post('/v1/chat/completions', openai, (c) => handleGenerate(c, 'openai', { operation: 'generate' }));
 app.post('/v1/embeddings', openai, (c) => handleGenerate(c, 'openai', { operation: 'embed' }));
 app.get('/v1/models', openai, listModels);
+app.get('/v1/key', openai, keyInfo);
+app.get('/v1/usage', openai, keyUsage);
 app.post('/v1/messages', anthropic, (c) => handleGenerate(c, 'anthropic', { operation: 'generate' }));
 app.post('/v1/messages/count_tokens', anthropic, (c) => handleGenerate(c, 'anthropic', { operation: 'count_tokens' }));
 app.post('/v1beta/models/*', gemini, (c) => {

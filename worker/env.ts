@@ -1,9 +1,12 @@
 // Bindings and per-request variables of the worker (Hono's Env).
 import type { Protocol } from './core/types';
 import type { KeyContext } from './auth/key-context';
+import type { AccountObject } from './accounts/account-object';
 
 export interface Bindings {
   DB: D1Database;
+  /** One account object per user: balance reservations, budgets, rate limits (worker/accounts/). */
+  ACCOUNTS: DurableObjectNamespace<AccountObject>;
   /** Bearer secret for /admin/*. */
   ADMIN_KEY?: string;
   /** Shared secret between the worker and the analytics node (ingest and score push). */

@@ -6,6 +6,8 @@ import { isolateState } from './state';
 import { analyticsSender } from './logs/shipper';
 import { pullScores } from './internal/pull-scores';
 
+export { AccountObject } from './accounts/account-object';
+
 export default {
   fetch: app.fetch,
   async scheduled(_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {

@@ -1,5 +1,53 @@
-// Admin API routes beyond config apply (users, groups, keys, channels, models, prices).
+// Admin API routes beyond config apply (users, groups, keys, channels, models, prices, the
+// ledger). Mounted under /admin, behind the ADMIN_KEY guard in app.ts.
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
+import { userRoutes } from './users';
+import { groupRoutes } from './groups';
+import { keyRoutes } from './keys';
+import { channelRoutes } from './channels';
+import { modelRoutes } from './models';
+import { ledgerAdminRoutes } from './ledger';
 
 export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.route('/users', userRoutes);
+adminRoutes.route('/groups', groupRoutes);
+adminRoutes.route('/keys', keyRoutes);
+adminRoutes.route('/channels', channelRoutes);
+adminRoutes.route('/models', modelRoutes);
+adminRoutes.route('/ledger', ledgerAdminRoutes);
+
+/** Every admin route, for documentation and for the test that none answers without the key. */
+export const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string]> = [
+  ['POST', '/admin/config'],
+  ['GET', '/admin/users'],
+  ['POST', '/admin/users'],
+  ['GET', '/admin/users/{id}'],
+  ['PATCH', '/admin/users/{id}'],
+  ['DELETE', '/admin/users/{id}'],
+  ['POST', '/admin/users/{id}/credits'],
+  ['GET', '/admin/users/{id}/ledger'],
+  ['GET', '/admin/groups'],
+  ['POST', '/admin/groups'],
+  ['GET', '/admin/groups/{id}'],
+  ['PATCH', '/admin/groups/{id}'],
+  ['DELETE', '/admin/groups/{id}'],
+  ['GET', '/admin/keys'],
+  ['POST', '/admin/keys'],
+  ['GET', '/admin/keys/{id}'],
+  ['PATCH', '/admin/keys/{id}'],
+  ['DELETE', '/admin/keys/{id}'],
+  ['GET', '/admin/channels'],
+  ['POST', '/admin/channels'],
+  ['GET', '/admin/channels/{id}'],
+  ['PATCH', '/admin/channels/{id}'],
+  ['DELETE', '/admin/channels/{id}'],
+  ['GET', '/admin/models'],
+  ['POST', '/admin/models'],
+  ['GET', '/admin/models/{id}'],
+  ['PATCH', '/admin/models/{id}'],
+  ['DELETE', '/admin/models/{id}'],
+  ['GET', '/admin/ledger/summary'],
+  ['GET', '/admin/ledger/batches'],
+];

@@ -126,3 +126,43 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ModelRow = typeof models.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
 export type ChannelModelRow = typeof channelModels.$inferSelect;
+
+/**
+ * Ledger batches from the analytics node, applied exactly once: the batch id is the primary
+ * key, inserted in the same D1 transaction as the debits, so a replay fails the insert and
+ * changes nothing (worker/accounts/ledger-apply.ts).
+ */
+export const ledgerBatches = sqliteTable('ledger_batches', {
+  id: text('id').primaryKey(),
+  /** Newest log record (ts_end, epoch ms) the batch covers. */
+  up_to_ts: integer('up_to_ts').notNull(),
+  total_nanousd: integer('total_nanousd').notNull(),
+  requests: integer('requests').notNull(),
+  users: integer('users').notNull(),
+  applied_at: integer('applied_at').notNull(),
+});
+
+/**
+ * The balance journal: every change to `users.balance_nanousd`, signed. `opening` rows are
+ * written by a trigger when a user is created (by config apply or the admin API), `credit`
+ * rows by the admin API, `debit` rows (negative) by ledger batches. For every user,
+ * Σ amount = balance — what `scripts/reconcile.ts` checks. The newest id is the balance's
+ * version, which orders balance updates sent to the user's account object.
+ */
+export const balanceEntries = sqliteTable(
+  'balance_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    user_id: text('user_id').notNull(),
+    kind: text('kind', { enum: ['opening', 'credit', 'debit'] }).notNull(),
+    amount_nanousd: integer('amount_nanousd').notNull(),
+    /** Ledger batch id for debits; a credit id for credits. */
+    reference: text('reference').notNull().default(''),
+    note: text('note').notNull().default(''),
+    created_at: integer('created_at').notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index('balance_entries_user').on(table.user_id)],
+);
+
+export type LedgerBatchRow = typeof ledgerBatches.$inferSelect;
+export type BalanceEntryRow = typeof balanceEntries.$inferSelect;

@@ -1,10 +1,15 @@
-// Admission control: may this caller start this request? A first, single-isolate rule —
-// the key's user must have a positive balance. Reservations across isolates, budgets and
-// RPM/TPM limits replace this function behind the same signature.
+// Admission control: may this caller start this request? The user's account object decides,
+// atomically across isolates: the key's RPM / TPM windows, the key's daily and monthly and
+// the user's monthly budget, and the balance, which must cover the request's largest possible
+// cost (held as a reservation until `settle`). When the account object cannot be reached the
+// request is refused (fail closed, 503): a gateway selling prepaid credit must not hand out
+// spend nobody metered. See README "Accounts and money".
 import type { KeyContext } from '../auth/key-context';
 import type { Bindings } from '../env';
 import type { GatewayError } from '../errors';
 import type { Result } from '../protocols/types';
+import { accountOf } from '../accounts/account-client';
+import { usdToNano, type AccountLimits, type AdmitResult } from '../accounts/account-types';
 
 export interface AdmissionRequest {
   request_id: string;
@@ -15,16 +20,90 @@ export interface AdmissionRequest {
   now: number;
 }
 
-export interface Admission {
-  /** Settle the request: release its reservation and debit what it actually cost. */
-  settle(actual_charge_usd: number): Promise<void>;
+export interface SettledUsage {
+  input_tokens: number;
+  output_tokens: number;
 }
 
-const NOTHING_TO_SETTLE: Admission = { settle: async () => undefined };
+export interface Admission {
+  /**
+   * Settle the request: release its reservation and debit what it actually cost. With the
+   * actual usage the TPM window is corrected exactly; without it, by the charge's share of
+   * the reservation (exact when input and output are priced alike).
+   */
+  settle(actual_charge_usd: number, usage?: SettledUsage): Promise<void>;
+}
 
-export async function admit(_env: Bindings, auth: KeyContext, _request: AdmissionRequest): Promise<Result<Admission, GatewayError>> {
-  if (auth.balance_nanousd <= 0) {
-    return { ok: false, error: { kind: 'insufficient_balance', message: 'Your balance is exhausted. Add credits to continue.' } };
+const SETTLE_ATTEMPTS = 3;
+
+export async function admit(env: Bindings, auth: KeyContext, request: AdmissionRequest): Promise<Result<Admission, GatewayError>> {
+  const account = accountOf(env, auth.user_id);
+  const reserve = Math.ceil(request.max_charge_usd * 1_000_000_000);
+  let decision: AdmitResult;
+  try {
+    decision = await account.admit({
+      user_id: auth.user_id,
+      key_id: auth.key_id,
+      request_id: request.request_id,
+      now: request.now,
+      reserve_nanousd: reserve,
+      input_tokens: request.input_tokens,
+      limits: limitsOf(auth),
+    });
+  } catch {
+    console.error(`request ${request.request_id}: account object unreachable; refused (fail closed)`);
+    return { ok: false, error: { kind: 'upstream', status: 503, error_class: 'server', message: 'Billing is briefly unavailable; the request was not started. Try again.' } };
   }
-  return { ok: true, value: NOTHING_TO_SETTLE };
+  if (!decision.ok) return { ok: false, error: refusalError(decision) };
+
+  let settled = false;
+  const settle = async (actual_charge_usd: number, usage?: SettledUsage): Promise<void> => {
+    if (settled) return;
+    settled = true;
+    const tokens = usage
+      ? usage.input_tokens + usage.output_tokens
+      : reserve > 0
+        ? Math.round(((request.input_tokens + request.max_output_tokens) * usdToNano(actual_charge_usd)) / reserve)
+        : request.input_tokens;
+    for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
+      try {
+        await account.settle({
+          user_id: auth.user_id,
+          key_id: auth.key_id,
+          request_id: request.request_id,
+          now: Date.now(),
+          charge_nanousd: usdToNano(actual_charge_usd),
+          tokens,
+        });
+        return;
+      } catch {
+        // The debit itself is safe (the ledger takes it from the log); only the object's view
+        // lags: the reservation expires on its own.
+      }
+    }
+    console.error(`request ${request.request_id}: settle did not reach the account object`);
+  };
+  return { ok: true, value: { settle } };
+}
+
+export function limitsOf(auth: KeyContext): AccountLimits {
+  return {
+    rpm: auth.rpm,
+    tpm: auth.tpm,
+    key_daily_nanousd: auth.budget_daily_usd === null ? null : usdToNano(auth.budget_daily_usd),
+    key_monthly_nanousd: auth.budget_monthly_usd === null ? null : usdToNano(auth.budget_monthly_usd),
+    user_monthly_nanousd: auth.user_budget_monthly_usd === null ? null : usdToNano(auth.user_budget_monthly_usd),
+  };
+}
+
+function refusalError(decision: Extract<AdmitResult, { ok: false }>): GatewayError {
+  switch (decision.reason) {
+    case 'rpm':
+    case 'tpm':
+      return { kind: 'rate_limited', message: decision.message, retry_after_s: Math.max(1, Math.ceil((decision.retry_after_ms ?? 1000) / 1000)) };
+    case 'balance':
+      return { kind: 'insufficient_balance', message: decision.message };
+    default:
+      return { kind: 'budget_exceeded', message: decision.message };
+  }
 }

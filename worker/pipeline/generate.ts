@@ -28,6 +28,8 @@ import { pumpStream, startStream } from './stream';
 import { admit, type Admission } from './admission';
 import { analyticsSender } from '../logs/shipper';
 
+const NO_TOKENS = { input_tokens: 0, output_tokens: 0 };
+
 /** Default when the client sets no max tokens: used for the balance reservation only. */
 const DEFAULT_MAX_OUTPUT_TOKENS = 4_096;
 
@@ -89,7 +91,7 @@ export async function handleGenerate(c: Context<AppEnv>, protocol: Protocol, rou
   const debug: Record<string, string> = c.req.header('x-switchboard-debug') === '1' ? { 'x-switchboard-debug': formatExplanation(routed) } : {};
   const attempts = routed.attempts.slice(0, policy.max_attempts);
   if (attempts.length === 0) {
-    await admission.value.settle(0);
+    await admission.value.settle(0, NO_TOKENS);
     return fail(
       { kind: 'invalid_request', message: `No channel for model "${resolved.value}" satisfies this request's routing constraints or capabilities.`, param: 'provider' },
       debug,
@@ -158,11 +160,11 @@ class AttemptRun {
       }
       last = outcome.failure;
       if (outcome.failure.error_class === 'client') {
-        await this.admission.settle(0);
+        await this.admission.settle(0, NO_TOKENS);
         return this.#error({ kind: 'upstream', ...outcome.failure });
       }
     }
-    await this.admission.settle(0);
+    await this.admission.settle(0, NO_TOKENS);
     if (!last && lastSkip) return this.#error(lastSkip);
     const failure = last ?? { status: 503, error_class: 'server' as const, message: 'No channel was available.' };
     const tried = this.#attempt;
@@ -245,7 +247,7 @@ class AttemptRun {
     const charge = usageCost(usage, candidate.price);
     this.state.live.end(candidate.channel_id, { ok: true }, ended);
     this.#log(candidate, attempt, started, ended, response.status, 'none', '', ended - started, usage, estimated, true);
-    this.c.executionCtx.waitUntil(this.admission.settle(charge));
+    this.c.executionCtx.waitUntil(this.admission.settle(charge, tokensOf(usage)));
     return {
       kind: 'response' as const,
       response: new Response(translated.value.body, {
@@ -277,7 +279,9 @@ class AttemptRun {
         ended,
       );
       this.#log(candidate, attempt, started, ended, response.status, errorClass, result.failure?.message ?? '', ttft, usage, estimated, true);
-      await this.admission.settle(ok || result.outcome === 'cancelled' ? usageCost(usage, candidate.price) : 0);
+      // A stream the client left is charged for what was generated; a broken one is not charged.
+      const charged = ok || result.outcome === 'cancelled';
+      await this.admission.settle(charged ? usageCost(usage, candidate.price) : 0, tokensOf(usage));
     });
     this.c.executionCtx.waitUntil(settled);
     return {
@@ -378,6 +382,10 @@ function meter(reported: Usage | null, inbound: InboundRequest, outputCharacters
     },
     estimated: true,
   };
+}
+
+function tokensOf(usage: Usage): { input_tokens: number; output_tokens: number } {
+  return { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens };
 }
 
 /** The status a client sees when every channel failed: the last upstream class. */

@@ -1,5 +1,5 @@
 // Internal routes between the analytics node and the worker, guarded by INTERNAL_SECRET:
-// the score push, and a health view of this isolate's counters.
+// the score push, ledger batches, and a health view of this isolate's counters.
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireSecret } from '../auth/admin';
@@ -7,6 +7,8 @@ import { isolateState } from '../state';
 import { scoreTableSchema } from '../internal/score-store';
 import { readJsonBody } from '../pipeline/body';
 import { analyticsSender } from '../logs/shipper';
+import { applyLedgerBatch, ledgerBatchSchema } from '../accounts/ledger-apply';
+import { formatPath } from '../config/schema';
 
 export const internalRoutes = new Hono<AppEnv>();
 
@@ -38,4 +40,19 @@ internalRoutes.post('/flush', async (c) => {
     await state.shipper.flush(analyticsSender(c.env.ANALYTICS_URL, c.env.INTERNAL_SECRET));
   }
   return c.json({ logs: state.shipper.counters });
+});
+
+// Ledger batches (worker/accounts/ledger-apply.ts): 200 when applied now or before; 503 when
+// a user's account object did not hear of it (the analytics node sends the batch again).
+internalRoutes.post('/ledger', async (c) => {
+  const body = await readJsonBody(c.req.raw, 64 * 1024 * 1024);
+  if (!body.ok) return c.json({ error: { message: body.error.message } }, 400);
+  const parsed = ledgerBatchSchema.safeParse(body.value.json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return c.json({ error: { message: `${formatPath(issue.path)}: ${issue.message}`, param: formatPath(issue.path) } }, 400);
+  }
+  const outcome = await applyLedgerBatch(c.env, parsed.data, Date.now());
+  if (!outcome.ok) return c.json({ error: { message: `${outcome.reason}: ${outcome.users.join(', ')}`, users: outcome.users } }, 422);
+  return c.json(outcome, outcome.synced ? 200 : 503);
 });

@@ -1,0 +1,39 @@
+// admit() as the pipeline calls it: refusals mapped to the error table, and fail-closed when
+// the account object cannot be reached.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { admit } from '../../worker/pipeline/admission';
+import type { KeyContext } from '../../worker/auth/key-context';
+import type { Bindings } from '../../worker/env';
+
+const auth: KeyContext = {
+  key_id: 'key-admission', key_name: 'k', user_id: 'admission-user', group_id: 'default', models: ['*'],
+  rpm: 1, tpm: null, budget_daily_usd: null, budget_monthly_usd: null, user_budget_monthly_usd: null, routing: {}, balance_nanousd: 0,
+};
+const request = (id: string) => ({ request_id: id, max_charge_usd: 0.01, input_tokens: 10, max_output_tokens: 100, now: Date.now() });
+
+describe('admit', () => {
+  it('admits, settles, then answers 429 with retry-after seconds and 402 for the balance', async () => {
+    await env.DB.prepare("INSERT INTO users (id, balance_nanousd) VALUES ('admission-user', 20000000)").run();
+    const first = await admit(env, auth, request('a1'));
+    expect(first.ok).toBe(true);
+    if (first.ok) await first.value.settle(0.015);
+    const limited = await admit(env, auth, request('a2'));
+    expect(limited).toMatchObject({ ok: false, error: { kind: 'rate_limited' } });
+    if (!limited.ok && limited.error.kind === 'rate_limited') expect(limited.error.retry_after_s).toBeGreaterThanOrEqual(59);
+    const broke = await admit(env, { ...auth, key_id: 'other', rpm: null }, request('a3'));
+    expect(broke).toMatchObject({ ok: false, error: { kind: 'insufficient_balance' } }); // 0.005 left < 0.01
+  });
+
+  it('fails closed with a 503 when the account object is unreachable', async () => {
+    const unreachable = {
+      ...env,
+      ACCOUNTS: {
+        idFromName: () => ({}),
+        get: () => ({ admit: async () => { throw new Error('network'); } }),
+      },
+    } as unknown as Bindings;
+    const result = await admit(unreachable, auth, request('b1'));
+    expect(result).toMatchObject({ ok: false, error: { kind: 'upstream', status: 503 } });
+  });
+});

@@ -1,0 +1,57 @@
+// Shared pieces of the admin routes: JSON bodies validated with zod into OpenAI-shaped 400s
+// naming the field, 404s, and the isolate cache invalidation every change ends with.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import type { AppEnv } from '../env';
+import { formatPath } from '../config/schema';
+import { readJsonBody } from '../pipeline/body';
+import { isolateState } from '../state';
+
+const ADMIN_BODY_LIMIT = 1024 * 1024;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+export async function parseBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<Parsed<z.infer<S>>> {
+  const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMIT);
+  if (!body.ok) return { ok: false, response: invalid(c, null, body.error.message, body.error.kind === 'payload_too_large' ? 413 : 400) };
+  const parsed = schema.safeParse(body.value.json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = formatPath(issue.path);
+    return { ok: false, response: invalid(c, path, `${path}: ${issue.message}`) };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+export function invalid(c: Context<AppEnv>, param: string | null, message: string, status: 400 | 413 | 409 = 400): Response {
+  return c.json({ error: { message, type: 'invalid_request_error', param, code: status === 409 ? 'conflict' : 'invalid_value' } }, status);
+}
+
+export function notFound(c: Context<AppEnv>, what: string, id: string): Response {
+  return c.json({ error: { message: `No ${what} "${id}".`, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404);
+}
+
+/** Drop this isolate's caches; other isolates follow within KEY_CACHE_TTL_MS / CATALOG_TTL_MS. */
+export function invalidateCaches(c: Context<AppEnv>, what: { keys?: boolean; catalog?: boolean }): void {
+  const state = isolateState(c.env);
+  if (what.keys) state.keys.invalidate();
+  if (what.catalog) state.catalog.invalidate();
+}
+
+export function parseJsonArray(text: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+export function parseJsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
