@@ -15,7 +15,7 @@ const cases: { error: GatewayError; status: number; openai: [string, string | nu
   { error: { kind: 'rate_limited', message: 'slow', retry_after_s: 7 }, status: 429, openai: ['rate_limit_error', 'rate_limit_exceeded'], anthropic: 'rate_limit_error', gemini: 'RESOURCE_EXHAUSTED' },
   { error: { kind: 'not_found', message: 'no route' }, status: 404, openai: ['not_found_error', null], anthropic: 'not_found_error', gemini: 'NOT_FOUND' },
   { error: { kind: 'method_not_allowed', message: 'GET' }, status: 405, openai: ['invalid_request_error', 'method_not_allowed'], anthropic: 'invalid_request_error', gemini: 'UNIMPLEMENTED' },
-  { error: { kind: 'upstream', status: 503, error_class: 'server', message: '3 channels tried' }, status: 503, openai: ['service_unavailable', 'service_unavailable'], anthropic: 'overloaded_error', gemini: 'UNAVAILABLE' },
+  { error: { kind: 'upstream', status: 503, error_class: 'server', message: '3 channels tried' }, status: 503, openai: ['server_error', 'service_unavailable'], anthropic: 'overloaded_error', gemini: 'UNAVAILABLE' },
   { error: { kind: 'upstream', status: 502, error_class: 'server', message: 'bad gateway' }, status: 502, openai: ['server_error', 'server_error'], anthropic: 'api_error', gemini: 'UNAVAILABLE' },
   { error: { kind: 'upstream', status: 504, error_class: 'timeout', message: 'slow' }, status: 504, openai: ['timeout_error', 'timeout'], anthropic: 'timeout_error', gemini: 'DEADLINE_EXCEEDED' },
   { error: { kind: 'upstream', status: 429, error_class: 'rate_limit', message: 'all busy', retry_after_s: 3 }, status: 429, openai: ['rate_limit_error', 'rate_limit_exceeded'], anthropic: 'rate_limit_error', gemini: 'RESOURCE_EXHAUSTED' },

@@ -36,7 +36,7 @@ function upstreamType(status: number): { type: string; code: string | null } {
     case 429:
       return { type: 'rate_limit_error', code: 'rate_limit_exceeded' };
     case 503:
-      return { type: 'service_unavailable', code: 'service_unavailable' };
+      return { type: 'server_error', code: 'service_unavailable' };
     default:
       return status >= 500 ? { type: 'server_error', code: 'server_error' } : { type: 'invalid_request_error', code: null };
   }
