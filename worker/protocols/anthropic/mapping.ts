@@ -1,4 +1,5 @@
 // Small pure mappings between Anthropic's wire values and the canonical model.
+import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
 import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
@@ -38,17 +39,13 @@ export function toAnthropicStopReason(reason: FinishReason): string {
   }
 }
 
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
 /** Anthropic's input_tokens excludes cache reads and writes; canonical input counts them all. */
 export function convertAnthropicUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
-  const cacheRead = count(usage.cache_read_input_tokens);
+  const cacheRead = tokenCount(usage.cache_read_input_tokens);
   return {
-    input_tokens: count(usage.input_tokens) + cacheRead + count(usage.cache_creation_input_tokens),
-    output_tokens: count(usage.output_tokens),
+    input_tokens: tokenCount(usage.input_tokens) + cacheRead + tokenCount(usage.cache_creation_input_tokens),
+    output_tokens: tokenCount(usage.output_tokens),
     cached_input_tokens: cacheRead,
     reasoning_tokens: 0,
   };

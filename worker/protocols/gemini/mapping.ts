@@ -1,4 +1,5 @@
 // Small pure mappings between Gemini's wire values and the canonical model.
+import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
 import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
@@ -44,18 +45,14 @@ export function toGeminiFinishReason(reason: FinishReason): string {
   }
 }
 
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
 /** Gemini's candidatesTokenCount excludes thinking; canonical output includes it. */
 export function convertGeminiUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
-  const thoughts = count(usage.thoughtsTokenCount);
+  const thoughts = tokenCount(usage.thoughtsTokenCount);
   return {
-    input_tokens: count(usage.promptTokenCount) + count(usage.toolUsePromptTokenCount),
-    output_tokens: count(usage.candidatesTokenCount) + thoughts,
-    cached_input_tokens: count(usage.cachedContentTokenCount),
+    input_tokens: tokenCount(usage.promptTokenCount) + tokenCount(usage.toolUsePromptTokenCount),
+    output_tokens: tokenCount(usage.candidatesTokenCount) + thoughts,
+    cached_input_tokens: tokenCount(usage.cachedContentTokenCount),
     reasoning_tokens: thoughts,
   };
 }

@@ -1,4 +1,5 @@
 // Small pure mappings between OpenAI's wire values and the canonical model.
+import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
 import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
@@ -36,19 +37,15 @@ export function toOpenaiFinishReason(reason: FinishReason): string {
   }
 }
 
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
 export function convertOpenaiUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
   const prompt = isPlainObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
   const completion = isPlainObject(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
   return {
-    input_tokens: count(usage.prompt_tokens),
-    output_tokens: count(usage.completion_tokens),
-    cached_input_tokens: count(prompt.cached_tokens),
-    reasoning_tokens: count(completion.reasoning_tokens),
+    input_tokens: tokenCount(usage.prompt_tokens),
+    output_tokens: tokenCount(usage.completion_tokens),
+    cached_input_tokens: tokenCount(prompt.cached_tokens),
+    reasoning_tokens: tokenCount(completion.reasoning_tokens),
   };
 }
 
