@@ -1,8 +1,16 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 
 const root = import.meta.dirname;
+
+/** End-to-end files share one stack: run them in name order, so zz-secrets.test.ts runs last. */
+class ByName extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 // Three kinds of test, one runner:
 //  - unit:   pure cores (protocols, routing, scoring), the simulators and the analytics node, in Node
@@ -59,6 +67,7 @@ export default defineConfig(async () => {
             testTimeout: 60_000,
             hookTimeout: 120_000,
             fileParallelism: false,
+            sequence: { sequencer: ByName },
           },
         },
         {

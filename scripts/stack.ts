@@ -84,19 +84,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const scriptPath = await bundleWorker(path.join(dataDir, 'worker'));
     const config = rewriteSimulatorUrls(options.config, simUrl);
-    const miniflare = new Miniflare({
-      modules: true,
+    const miniflare = await startWorker({
       scriptPath,
-      modulesRoot: path.dirname(scriptPath),
-      compatibilityDate: '2026-04-20',
-      compatibilityFlags: ['nodejs_compat'],
       host,
       port: workerPort,
-      d1Databases: { DB: 'switchboard-local' },
-      d1Persist: path.join(dataDir, 'd1'),
-      // One account object per user (worker/accounts/account-object.ts), SQLite-backed like wrangler.toml's.
-      durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
-      durableObjectsPersist: path.join(dataDir, 'durable-objects'),
+      dataDir,
       bindings: {
         ADMIN_KEY: adminKey,
         INTERNAL_SECRET: internalSecret,
@@ -105,18 +97,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...credentialBindings(config),
         ...options.workerBindings,
       },
-      ...(options.quiet ? { log: undefined } : {}),
+      quiet: options.quiet ?? false,
     });
     stoppers.push(() => miniflare.dispose());
-    await miniflare.ready;
-    await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
-
-    const applied = await fetch(`${workerUrl}/admin/config`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(config),
-    });
-    if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
+    await applyConfigTo(workerUrl, adminKey, config);
 
     analytics.start();
 
@@ -129,6 +113,57 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+export interface WorkerOptions {
+  scriptPath: string;
+  host: string;
+  port: number;
+  /** D1 and Durable Object state live under this folder. */
+  dataDir: string;
+  bindings: Record<string, string>;
+  quiet?: boolean;
+}
+
+/**
+ * The worker as production runs it, on Miniflare's API (not wrangler dev's proxy): local D1
+ * migrated from migrations/, and the account Durable Objects, SQLite-backed like
+ * wrangler.toml's. Shared by the local stack and the benchmarks.
+ */
+export async function startWorker(options: WorkerOptions): Promise<Miniflare> {
+  const miniflare = new Miniflare({
+    modules: true,
+    scriptPath: options.scriptPath,
+    modulesRoot: path.dirname(options.scriptPath),
+    compatibilityDate: '2026-04-20',
+    compatibilityFlags: ['nodejs_compat'],
+    host: options.host,
+    port: options.port,
+    d1Databases: { DB: 'switchboard-local' },
+    d1Persist: path.join(options.dataDir, 'd1'),
+    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
+    durableObjectsPersist: path.join(options.dataDir, 'durable-objects'),
+    bindings: options.bindings,
+    ...(options.quiet ? { log: undefined } : {}),
+  });
+  try {
+    await miniflare.ready;
+    await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
+  } catch (error) {
+    await miniflare.dispose().catch(() => undefined);
+    throw error;
+  }
+  return miniflare;
+}
+
+/** Apply a config document through the worker's admin API. */
+export async function applyConfigTo(workerUrl: string, adminKey: string, config: unknown): Promise<void> {
+  const applied = await fetch(`${workerUrl}/admin/config`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(config),
+  });
+  if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
 }
 
 /** Bundle the worker with esbuild (what wrangler does), for Miniflare. */

@@ -35,7 +35,8 @@ app.post('/v1/messages', anthropic, (c) => handleGenerate(c, 'anthropic', { oper
 app.post('/v1/messages/count_tokens', anthropic, (c) => handleGenerate(c, 'anthropic', { operation: 'count_tokens' }));
 app.post('/v1beta/models/*', gemini, (c) => {
   // Gemini puts the model and the method in the path: /v1beta/models/{model}:{method}.
-  const rest = decodeURIComponent(c.req.path.slice('/v1beta/models/'.length));
+  // Hono has already percent-decoded the path (leaving malformed escapes as they are).
+  const rest = c.req.path.slice('/v1beta/models/'.length);
   const colon = rest.lastIndexOf(':');
   const model = colon > 0 ? rest.slice(0, colon) : '';
   const method = colon > 0 ? rest.slice(colon + 1) : '';

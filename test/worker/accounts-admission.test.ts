@@ -25,6 +25,22 @@ describe('admit', () => {
     expect(broke).toMatchObject({ ok: false, error: { kind: 'insufficient_balance' } }); // 0.005 left < 0.01
   });
 
+  it('settle with the usage corrects the TPM window to the tokens actually used', async () => {
+    await env.DB.prepare("INSERT INTO users (id, balance_nanousd) VALUES ('usage-user', 1000000000)").run();
+    const tpmAuth = { ...auth, key_id: 'key-usage', user_id: 'usage-user', rpm: null, tpm: 1_000 };
+    const account = env.ACCOUNTS.get(env.ACCOUNTS.idFromName('usage-user'));
+    const window = async () => (await account.status({ user_id: 'usage-user', key_id: 'key-usage', now: Date.now() })).key;
+    const first = await admit(env, tpmAuth, request('u1'));
+    expect(first.ok).toBe(true);
+    expect((await window()).tokens_last_minute).toBe(10); // the input estimate
+    if (first.ok) await first.value.settle(0.001, { input_tokens: 12, output_tokens: 700 });
+    expect(await window()).toMatchObject({ requests_last_minute: 1, tokens_last_minute: 712 });
+    // 712 + 288 fill the 1,000 exactly; 10 more do not fit.
+    const second = await admit(env, tpmAuth, { ...request('u2'), input_tokens: 288 });
+    expect(second.ok).toBe(true);
+    expect(await admit(env, tpmAuth, request('u3'))).toMatchObject({ ok: false, error: { kind: 'rate_limited' } });
+  });
+
   it('fails closed with a 503 when the account object is unreachable', async () => {
     const unreachable = {
       ...env,

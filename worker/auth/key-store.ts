@@ -18,7 +18,6 @@ const NEGATIVE_TTL_MS = 5_000;
 
 export class KeyStore {
   readonly #entries = new Map<string, Entry>();
-  readonly #pending = new Map<string, Promise<KeyContext | null>>();
 
   constructor(private readonly ttlMs: number) {}
 
@@ -26,12 +25,9 @@ export class KeyStore {
     const hash = await sha256Hex(plaintext);
     const cached = this.#entries.get(hash);
     if (cached && cached.expires > now) return cached.value;
-    let pending = this.#pending.get(hash);
-    if (!pending) {
-      pending = loadKey(db, hash, now).finally(() => this.#pending.delete(hash));
-      this.#pending.set(hash, pending);
-    }
-    const value = await pending;
+    // Each request loads for itself: awaiting a promise whose I/O belongs to another request
+    // hangs this one if that request is cancelled (workerd then kills it as "hung").
+    const value = await loadKey(db, hash, now);
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(hash, { value, expires: now + (value ? this.ttlMs : NEGATIVE_TTL_MS) });
     return value;

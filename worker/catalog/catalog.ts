@@ -144,21 +144,21 @@ function parseArray(text: string): string[] {
   }
 }
 
-/** Isolate cache: one load at a time, refreshed when older than the TTL. */
+/**
+ * Isolate cache, refreshed when older than the TTL. A request that finds it stale loads it
+ * itself: sharing one in-flight load between requests would make them wait on I/O owned by
+ * another request, which workerd cancels with that request (and then kills the waiters).
+ */
 export class CatalogCache {
   #catalog: Catalog | null = null;
-  #pending: Promise<Catalog> | null = null;
 
   constructor(private readonly ttlMs: number) {}
 
   async get(database: D1Database, now: number): Promise<Catalog> {
     if (this.#catalog && now - this.#catalog.loaded_at < this.ttlMs) return this.#catalog;
-    if (!this.#pending) {
-      this.#pending = loadCatalog(database, now)
-        .then((catalog) => (this.#catalog = catalog))
-        .finally(() => (this.#pending = null));
-    }
-    return this.#pending;
+    const catalog = await loadCatalog(database, now);
+    if (!this.#catalog || catalog.loaded_at >= this.#catalog.loaded_at) this.#catalog = catalog;
+    return catalog;
   }
 
   invalidate(): void {

@@ -43,23 +43,26 @@ const EMPTY: ScoreSnapshot = { table: null, map: new Map(), received_at: 0 };
 export class ScoreStore {
   #snapshot: ScoreSnapshot = EMPTY;
   #checked_at = 0;
-  #pending: Promise<ScoreSnapshot> | null = null;
 
   /** How often an isolate re-reads D1 for a table pushed to another isolate. */
   constructor(private readonly refreshMs: number) {}
 
-  /** The current snapshot; re-reads D1 at most every refreshMs, never blocking on it twice. */
+  /**
+   * The current snapshot; re-reads D1 at most every refreshMs. The request that finds it due
+   * does the read itself (one small row): a read shared across requests would hang them all
+   * if the request that owns its I/O were cancelled.
+   */
   async get(database: D1Database, now: number): Promise<ScoreSnapshot> {
     if (now - this.#checked_at < this.refreshMs) return this.#snapshot;
-    if (!this.#pending) {
-      this.#pending = this.#read(database, now).finally(() => (this.#pending = null));
+    this.#checked_at = now;
+    try {
+      return await this.#read(database, now);
+    } catch {
+      return this.#snapshot; // D1 briefly unreachable: route on what we have
     }
-    // The first read waits; later refreshes serve the old table meanwhile.
-    return this.#snapshot === EMPTY ? this.#pending : this.#snapshot;
   }
 
-  async #read(database: D1Database, now: number): Promise<ScoreSnapshot> {
-    this.#checked_at = now;
+  async #read(database: D1Database, _now: number): Promise<ScoreSnapshot> {
     const rows = await drizzle(database).select().from(scoreTables).where(eq(scoreTables.id, 1)).limit(1);
     const row = rows[0];
     if (row && (!this.#snapshot.table || row.version > this.#snapshot.table.version)) {

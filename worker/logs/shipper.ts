@@ -26,65 +26,81 @@ const RETRY_DELAYS_MS = [250, 1_000, 4_000];
 
 export class LogShipper {
   #buffer: LogRecord[] = [];
-  #flushing: Promise<void> | null = null;
-  #timerArmed = false;
+  /** When the age timer was armed (0 = not armed). */
+  #timerArmedAt = 0;
+  /** Records taken out of the buffer by a flush and not yet acknowledged. */
+  #sending = 0;
   readonly counters: ShipperCounters = { buffered: 0, shipped: 0, dropped: 0, failed_batches: 0 };
 
   constructor(readonly options: ShipperOptions) {}
 
   enqueue(record: LogRecord, send: Send, waitUntil: WaitUntil): void {
     this.#buffer.push(record);
-    const overflow = this.#buffer.length - this.options.bufferLimit;
-    if (overflow > 0) {
-      this.#buffer.splice(0, overflow);
-      this.counters.dropped += overflow;
-    }
-    this.counters.buffered = this.#buffer.length;
+    this.#trim();
+    const now = Date.now();
     if (this.#buffer.length >= this.options.batchSize) {
       waitUntil(this.flush(send));
-    } else if (!this.#timerArmed) {
-      this.#timerArmed = true;
+    } else if (this.#timerArmedAt === 0 || now - this.#timerArmedAt > this.options.maxAgeMs * 4) {
+      // (Re-)arm the age timer. A timer whose request context was cancelled never fires;
+      // the age check above re-arms after it, so no record waits for ever.
+      this.#timerArmedAt = now;
       waitUntil(
         sleep(this.options.maxAgeMs).then(() => {
-          this.#timerArmed = false;
+          this.#timerArmedAt = 0;
           return this.flush(send);
         }),
       );
     }
   }
 
-  /** Ship everything buffered, retrying a failed batch a few times within this call. */
-  flush(send: Send): Promise<void> {
-    if (this.#flushing) return this.#flushing.then(() => (this.#buffer.length > 0 ? this.flush(send) : undefined));
-    this.#flushing = this.#drain(send).finally(() => {
-      this.#flushing = null;
-    });
-    return this.#flushing;
-  }
-
-  async #drain(send: Send): Promise<void> {
+  /**
+   * Ship everything buffered, retrying a failed batch a few times within this call. Each
+   * call takes its own batches out of the buffer, so concurrent flushes (from different
+   * requests) never wait on each other's I/O and never send a record twice; a failed batch
+   * goes back to the front of the buffer.
+   */
+  async flush(send: Send): Promise<void> {
     let retries = 0;
     while (this.#buffer.length > 0) {
-      const batch = this.#buffer.slice(0, this.options.batchSize * 5);
+      const batch = this.#buffer.splice(0, this.options.batchSize * 5);
+      this.counters.buffered = this.#buffer.length;
+      this.#sending += batch.length;
       try {
         await send(batch);
-        this.#buffer.splice(0, batch.length);
         this.counters.shipped += batch.length;
         retries = 0;
       } catch {
         this.counters.failed_batches += 1;
+        this.#buffer.unshift(...batch);
+        this.#trim();
         const delay = RETRY_DELAYS_MS[retries];
         if (delay === undefined) break; // keep the records for the next flush
         retries += 1;
         await sleep(delay);
+      } finally {
+        this.#sending -= batch.length;
       }
-      this.counters.buffered = this.#buffer.length;
+    }
+    this.counters.buffered = this.#buffer.length;
+  }
+
+  /** Keep at most bufferLimit records, dropping (and counting) the oldest. */
+  #trim(): void {
+    const overflow = this.#buffer.length - this.options.bufferLimit;
+    if (overflow > 0) {
+      this.#buffer.splice(0, overflow);
+      this.counters.dropped += overflow;
     }
     this.counters.buffered = this.#buffer.length;
   }
 
   get size(): number {
     return this.#buffer.length;
+  }
+
+  /** Records buffered or on their way (a flush elsewhere may hold some). */
+  get pending(): number {
+    return this.#buffer.length + this.#sending;
   }
 }
 

@@ -38,6 +38,10 @@ internalRoutes.post('/flush', async (c) => {
   const state = isolateState(c.env);
   if (c.env.ANALYTICS_URL && c.env.INTERNAL_SECRET) {
     await state.shipper.flush(analyticsSender(c.env.ANALYTICS_URL, c.env.INTERNAL_SECRET));
+    // Batches other requests are sending: wait (by polling, never on their promises) a moment.
+    for (let waited = 0; state.shipper.pending > 0 && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
   return c.json({ logs: state.shipper.counters });
 });

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Miniflare } from 'miniflare';
 import { serve } from '@hono/node-server';
-import { bundleWorker, freePort, ROOT } from '../../../scripts/stack';
-import { applyMigrations } from '../../../scripts/migrations';
+import { applyConfigTo, bundleWorker, freePort, startWorker } from '../../../scripts/stack';
 import { createAnalyticsNode } from '../../../analytics-node/app';
 import { childrenOf, commandName, descendantsOf } from '../lib/processes';
 import { ADMIN_KEY, benchConfig, INTERNAL_SECRET } from './bench-fleet';
@@ -47,30 +46,15 @@ if (mode === 'passthrough') {
     server.close();
   });
   const scriptPath = await bundleWorker(path.join(dataDir, 'worker'));
-  const miniflare = new Miniflare({
-    modules: true,
+  const miniflare = await startWorker({
     scriptPath,
-    modulesRoot: path.dirname(scriptPath),
-    compatibilityDate: '2026-04-20',
-    compatibilityFlags: ['nodejs_compat'],
     host,
     port: workerPort,
-    d1Databases: { DB: 'switchboard-bench' },
-    d1Persist: path.join(dataDir, 'd1'),
-    // As scripts/stack.ts: one account object per user, SQLite-backed.
-    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
-    durableObjectsPersist: path.join(dataDir, 'durable-objects'),
+    dataDir,
     bindings: { ADMIN_KEY, INTERNAL_SECRET, ANALYTICS_URL: analyticsUrl, SCORE_PUSH_INTERVAL_S: '5' },
   });
   stoppers.push(() => miniflare.dispose());
-  await miniflare.ready;
-  await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
-  const applied = await fetch(`${workerUrl}/admin/config`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify(benchConfig(simUrl)),
-  });
-  if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
+  await applyConfigTo(workerUrl, ADMIN_KEY, benchConfig(simUrl));
   analytics.start();
   process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, analyticsUrl, measuredPid: workerdPid() })}\n`);
 }

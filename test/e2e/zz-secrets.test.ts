@@ -1,0 +1,235 @@
+// No credential leaks: client API keys and upstream credentials never appear in DuckDB, in
+// D1 (except upstream credentials in the `channels` table, which the worker must read to call
+// the upstreams), in the durable objects' storage, or in any response of the worker or the
+// analytics node. Named zz- so that, where files run in name order, it runs after the others
+// and searches what they left; it also drives its own traffic on every route first, because
+// vitest's default sequencer orders files by size and past duration, not by name.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flushLogs, MAIN_KEY, stack, waitFor } from './helpers';
+
+interface Secret {
+  label: string;
+  value: string;
+  kind: 'client-key' | 'upstream';
+}
+
+const config = JSON.parse(await fs.readFile(path.join(import.meta.dirname, 'config.json'), 'utf8')) as {
+  keys: Array<{ key: string; name: string }>;
+  channels: Array<{ id: string; api_key: string }>;
+};
+const ENV_CREDENTIAL = 'sk-upstream-b-from-env-SECRET';
+
+const secrets: Secret[] = [
+  ...config.keys.map((key) => ({ label: `client key "${key.name}"`, value: key.key, kind: 'client-key' as const })),
+  ...config.channels
+    .filter((channel) => !channel.api_key.startsWith('env:'))
+    .map((channel) => ({ label: `credential of channel ${channel.id}`, value: channel.api_key, kind: 'upstream' as const })),
+  { label: 'credential of ch-b from the environment', value: ENV_CREDENTIAL, kind: 'upstream' },
+];
+
+/** Every response the worker and the analytics node gave in this file, for the response check. */
+const responses: Array<{ what: string; text: string }> = [];
+
+async function call(what: string, url: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  const headers = [...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n');
+  responses.push({ what: `${what} → ${response.status}`, text: `${headers}\n\n${text}` });
+  return new Response(text, { status: response.status, headers: response.headers });
+}
+
+function findings(haystack: string, only: (secret: Secret) => boolean = () => true): string[] {
+  return secrets.filter((secret) => only(secret) && haystack.includes(secret.value)).map((secret) => secret.label);
+}
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await fs.readdir(folder, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** Raw bytes: catches what sits in free pages, WALs and journals as well as live rows. */
+async function rawFindings(folder: string, only: (secret: Secret) => boolean): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of await filesUnder(folder)) {
+    const content = await fs.readFile(file);
+    for (const secret of secrets) {
+      if (only(secret) && content.includes(Buffer.from(secret.value))) found.push(`${secret.label} in ${path.relative(stack().dataDir, file)}`);
+    }
+  }
+  return found;
+}
+
+let scratch = '';
+
+describe('secrets stay secret', () => {
+  beforeAll(async () => {
+    scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-secrets-'));
+    const { workerUrl, adminKey } = stack();
+    const auth = { authorization: `Bearer ${MAIN_KEY}`, 'content-type': 'application/json' };
+    const hi = [{ role: 'user', content: 'secret test' }];
+    const gemini = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'secret test' }] }] });
+    // Traffic on every route and channel family, streaming and not, with errors.
+    for (const stream of [false, true]) {
+      await call('chat', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: { ...auth, 'x-switchboard-debug': '1' }, body: JSON.stringify({ model: 'gpt-test', stream, messages: hi }) });
+      await call('messages', `${workerUrl}/v1/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'm-anthropic', max_tokens: 16, stream, messages: hi }) });
+      await call('gemini', `${workerUrl}/v1beta/models/m-gemini:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, { method: 'POST', headers: auth, body: gemini });
+      await call('cross-dialect', `${workerUrl}/v1/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'gpt-test', max_tokens: 16, stream, messages: hi }) });
+    }
+    await call('embeddings', `${workerUrl}/v1/embeddings`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'embed-test', input: 'secret test' }) });
+    await call('upstream 400', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'm-client-error', messages: hi }) });
+    await call('all channels fail', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'm-all-fail', messages: hi }) });
+    await call('x-api-key', `${workerUrl}/v1/messages`, { method: 'POST', headers: { 'x-api-key': MAIN_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm-anthropic', max_tokens: 16, messages: hi }) });
+    await call('?key=', `${workerUrl}/v1beta/models/m-gemini:generateContent?key=${MAIN_KEY}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: gemini });
+    // A near-miss key must not be echoed either (it is one character off a real key).
+    await call('wrong key', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: { ...auth, authorization: `Bearer ${MAIN_KEY}x` }, body: JSON.stringify({ model: 'gpt-test', messages: hi }) });
+    await call('bad body', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: auth, body: `{"model":"gpt-test","api_key":"${MAIN_KEY}",` });
+    // A key created at run time: the plaintext is in the creation answer only, then revoked.
+    const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+    const created = await fetch(`${workerUrl}/admin/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ user: 'e2e-user', name: 'secrets-probe' }) });
+    expect(created.status).toBe(201);
+    const probe = (await created.json()) as { id: string; key: string };
+    secrets.push({ label: 'key created through the admin API', value: probe.key, kind: 'client-key' });
+    const probeAuth = { ...auth, authorization: `Bearer ${probe.key}` };
+    await call('chat with the created key', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: probeAuth, body: JSON.stringify({ model: 'gpt-test', messages: hi }) });
+    await call('revoke', `${workerUrl}/admin/keys/${probe.id}`, { method: 'DELETE', headers: admin });
+    await call('revoked key', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: probeAuth, body: JSON.stringify({ model: 'gpt-test', messages: hi }) });
+    // Let the log records land.
+    await flushLogs();
+    const { analyticsUrl } = stack();
+    let last = -1;
+    await waitFor(async () => {
+      const rows = ((await (await fetch(`${analyticsUrl}/health`)).json()) as { rows: number }).rows;
+      const settled = rows === last;
+      last = rows;
+      return settled;
+    }, 10_000, 300);
+  });
+
+  afterAll(async () => {
+    if (scratch) await fs.rm(scratch, { recursive: true, force: true });
+  });
+
+  it('no admin or list endpoint answers with a credential', async () => {
+    const { workerUrl, analyticsUrl, adminKey, internalSecret } = stack();
+    const admin = { authorization: `Bearer ${adminKey}` };
+    const client = { authorization: `Bearer ${MAIN_KEY}` };
+    const internal = { authorization: `Bearer ${internalSecret}` };
+    const reads: Array<[string, string, Record<string, string>]> = [
+      ['admin users', `${workerUrl}/admin/users`, admin],
+      ['admin user', `${workerUrl}/admin/users/e2e-user`, admin],
+      ['admin user ledger', `${workerUrl}/admin/users/e2e-user/ledger`, admin],
+      ['admin groups', `${workerUrl}/admin/groups`, admin],
+      ['admin keys', `${workerUrl}/admin/keys`, admin],
+      ['admin keys of a user', `${workerUrl}/admin/keys?user=e2e-user`, admin],
+      ['admin channels', `${workerUrl}/admin/channels`, admin],
+      ['admin channel ch-a', `${workerUrl}/admin/channels/ch-a`, admin],
+      ['admin channel ch-b (env credential)', `${workerUrl}/admin/channels/ch-b`, admin],
+      ['admin models', `${workerUrl}/admin/models`, admin],
+      ['admin ledger summary', `${workerUrl}/admin/ledger/summary`, admin],
+      ['admin ledger batches', `${workerUrl}/admin/ledger/batches`, admin],
+      ['client models', `${workerUrl}/v1/models`, client],
+      ['client key', `${workerUrl}/v1/key`, client],
+      ['client usage', `${workerUrl}/v1/usage`, client],
+      ['worker internal health', `${workerUrl}/internal/health`, internal],
+      ['analytics stats', `${analyticsUrl}/stats?window=3600`, {}],
+      ['analytics scores', `${analyticsUrl}/scores`, {}],
+      ['analytics health', `${analyticsUrl}/health`, {}],
+      ['analytics usage', `${analyticsUrl}/usage`, internal],
+      ['analytics ledger summary', `${analyticsUrl}/ledger/summary`, {}],
+      ['analytics dashboard', `${analyticsUrl}/`, {}],
+    ];
+    for (const [what, url, headers] of reads) {
+      const response = await call(what, url, { headers });
+      expect(response.status, what).toBeLessThan(500);
+    }
+    const keys = await call('admin keys (shape)', `${workerUrl}/admin/keys`, { headers: admin });
+    expect(await keys.text()).not.toMatch(/"(key|hash)"\s*:/);
+    const channels = (await (await call('admin channels (shape)', `${workerUrl}/admin/channels`, { headers: admin })).json()) as unknown;
+    expect(JSON.stringify(channels)).not.toMatch(/"api_key"\s*:/);
+  });
+
+  it('no response of the worker or the analytics node contains a credential', () => {
+    expect(responses.length).toBeGreaterThan(30);
+    const leaks = responses.flatMap((response) => findings(response.text).map((label) => `${label} in ${response.what}`));
+    expect(leaks).toEqual([]);
+  });
+
+  it('DuckDB holds no credential (every text column, and the raw file with its WAL)', async () => {
+    const source = path.join(stack().dataDir, 'analytics.duckdb');
+    const copy = path.join(scratch, 'analytics.duckdb');
+    await fs.copyFile(source, copy);
+    await fs.copyFile(`${source}.wal`, `${copy}.wal`).catch(() => undefined);
+    expect(await rawFindings(scratch, () => true)).toEqual([]);
+
+    const instance = await DuckDBInstance.create(copy);
+    const connection = await instance.connect();
+    try {
+      const columns = (
+        await connection.runAndReadAll(
+          "SELECT table_schema, table_name, column_name FROM information_schema.columns WHERE data_type LIKE 'VARCHAR%' OR data_type = 'JSON'",
+        )
+      ).getRowObjectsJson() as Array<{ table_schema: string; table_name: string; column_name: string }>;
+      expect(columns.length).toBeGreaterThan(0);
+      const rows = Number((await connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM log')).getRowObjectsJson()[0]?.n);
+      expect(rows).toBeGreaterThan(0);
+      const leaks: string[] = [];
+      for (const column of columns) {
+        for (const secret of secrets) {
+          const found = await connection.runAndReadAll(
+            `SELECT count(*)::DOUBLE AS n FROM "${column.table_schema}"."${column.table_name}" WHERE strpos("${column.column_name}", $1) > 0`,
+            [secret.value],
+          );
+          if (Number(found.getRowObjectsJson()[0]?.n) > 0) leaks.push(`${secret.label} in ${column.table_name}.${column.column_name}`);
+        }
+      }
+      expect(leaks).toEqual([]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('D1 holds no client key anywhere and no upstream credential outside the channels table', async () => {
+    const d1 = path.join(scratch, 'd1');
+    await fs.cp(path.join(stack().dataDir, 'd1'), d1, { recursive: true });
+    // Raw bytes of every D1 file: no client key, and no credential passed by environment
+    // (the channels table holds `env:NAME` for those, never the value).
+    expect(await rawFindings(d1, (secret) => secret.kind === 'client-key' || secret.value === ENV_CREDENTIAL)).toEqual([]);
+
+    const reader = new Miniflare({
+      modules: true,
+      script: 'export default { fetch() { return new Response(null, { status: 204 }); } };',
+      compatibilityDate: '2026-04-20',
+      d1Databases: { DB: 'switchboard-local' },
+      d1Persist: d1,
+    });
+    try {
+      const db = await reader.getD1Database('DB');
+      const tables = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").all<{ name: string }>()).results.map((row) => row.name);
+      expect(tables).toContain('api_keys');
+      expect(tables).toContain('channels');
+      const leaks: string[] = [];
+      for (const table of tables) {
+        const { results } = await db.prepare(`SELECT * FROM "${table}"`).all();
+        const text = JSON.stringify(results);
+        // Upstream credentials are expected in `channels` (the worker calls upstreams with them).
+        const only = table === 'channels' ? (secret: Secret) => secret.kind === 'client-key' || secret.value === ENV_CREDENTIAL : () => true;
+        leaks.push(...findings(text, only).map((label) => `${label} in ${table}`));
+      }
+      expect(leaks).toEqual([]);
+      const channelB = await db.prepare('SELECT api_key FROM channels WHERE id = ?').bind('ch-b').first<{ api_key: string }>();
+      expect(channelB?.api_key).toBe('env:E2E_CHANNEL_B_KEY');
+    } finally {
+      await reader.dispose();
+    }
+  });
+
+  it("the durable objects' storage holds no credential", async () => {
+    expect(await rawFindings(path.join(stack().dataDir, 'durable-objects'), () => true)).toEqual([]);
+  });
+});
