@@ -29,6 +29,10 @@ export const RESERVATION_TTL_MS = 10 * 60_000;
 export const SETTLED_TTL_MS = 24 * 60 * 60_000;
 /** At most this many expired settled rows are deleted per call (each call adds at most one). */
 const SETTLED_CLEANUP_BATCH = 64;
+/** Rows settled and ledgered are kept this long, then pruned up to DONE_SWEEP_BATCH a second. */
+export const DONE_GRACE_MS = 60 * 60_000;
+const DONE_SWEEP_EVERY_MS = 1_000;
+const DONE_SWEEP_BATCH = 4_096;
 /** Spend of periods before the month of (now − this) is deleted. */
 const SPEND_RETENTION_MS = 62 * 86_400_000;
 
@@ -43,6 +47,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS settled (request_id TEXT PRIMARY KEY, amount INTEGER NOT NULL, at INTEGER NOT NULL,
      booked INTEGER NOT NULL, ledgered INTEGER NOT NULL)`,
   'CREATE INDEX IF NOT EXISTS settled_at ON settled (at)',
+  // Rows both settled here and claimed by a ledger batch have done their job.
+  'CREATE INDEX IF NOT EXISTS settled_done ON settled (at) WHERE booked = 1 AND ledgered = 1',
   'CREATE TABLE IF NOT EXISTS spend (scope TEXT NOT NULL, period TEXT NOT NULL, amount INTEGER NOT NULL, PRIMARY KEY (scope, period))',
   // Rate windows used to be persisted here; they now live in memory.
   'DROP TABLE IF EXISTS hits',
@@ -61,6 +67,8 @@ interface Book {
   /** Smallest `at` among settled rows (Infinity when none): nothing to clean before it. */
   oldestSettledAt: number;
   windowsSweptAt: number;
+  /** When rows both booked and ledgered were last pruned. */
+  doneSweptAt: number;
   /** The month before which spend rows were last deleted. */
   spendCutoff: string;
 }
@@ -234,6 +242,7 @@ export class AccountObject extends DurableObject<Bindings> {
         spend: new Map(),
         oldestSettledAt: this.#oldestSettledAt(),
         windowsSweptAt: -Infinity,
+        doneSweptAt: -Infinity,
         spendCutoff: '',
       };
     });
@@ -254,6 +263,18 @@ export class AccountObject extends DurableObject<Bindings> {
         .toArray();
       for (const row of rows) if (row.booked === 1 && row.ledgered === 0) book.unledgered -= Number(row.amount);
       book.oldestSettledAt = this.#oldestSettledAt();
+    }
+
+    if (now - book.doneSweptAt >= DONE_SWEEP_EVERY_MS) {
+      // A request both settled and ledgered counts in the balance and nowhere else: after an
+      // hour (far past any retried settle or replayed batch) its row only costs space. This
+      // keeps the table at about an hour of traffic instead of a day's; they are not in
+      // `unledgered`, so no total changes.
+      book.doneSweptAt = now;
+      this.#sql.exec(
+        'DELETE FROM settled WHERE request_id IN (SELECT request_id FROM settled WHERE booked = 1 AND ledgered = 1 AND at <= ? ORDER BY at LIMIT ?)',
+        now - DONE_GRACE_MS, DONE_SWEEP_BATCH,
+      );
     }
 
     if (now - book.windowsSweptAt >= RATE_WINDOW_MS) {
