@@ -159,7 +159,7 @@ describe('settled and ledgered rows', () => {
     }
     // The ledger claims the first ten: they leave `unledgered` and enter the balance.
     await account.syncBalance({ user_id: user, balance_nanousd: BALANCE - 50_000, version: 2, ledgered_request_ids: ids.slice(0, 10), now: T0 + 100 });
-    const rows = () => runInDurableObject(account, (_instance: AccountObject, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM settled').one().n);
+    const rows = () => runInDurableObject(account, (_instance, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM settled').one().n);
     expect(await rows()).toBe(20);
     const before = await account.status({ user_id: user, key_id: 'k', now: T0 + 200 });
     expect(before.unledgered_nanousd).toBe(50_000);

@@ -35,25 +35,32 @@ describe('LogShipper', () => {
     expect(sent).toEqual([[1, 2]]);
   });
 
-  it('keeps records while the node is down, then ships them', async () => {
-    const shipper = new LogShipper({ batchSize: 100, maxAgeMs: 60_000, bufferLimit: 100 });
+  it('keeps records while the node is down, backs off, then ships them', async () => {
+    const shipper = new LogShipper({ batchSize: 100, maxAgeMs: 5_000, bufferLimit: 1_000 });
     for (let i = 1; i <= 5; i++) shipper.enqueue(record(i), async () => undefined, () => undefined);
     let fail = true;
     const delivered: number[] = [];
+    let calls = 0;
     const send = async (records: LogRecord[]) => {
+      calls += 1;
       if (fail) throw new Error('down');
       delivered.push(...records.map((entry) => entry.attempt));
     };
-    const first = shipper.flush(send); // retries with back-off, then gives up keeping them
-    fail = true;
-    await first;
-    expect(shipper.size).toBe(5);
-    expect(shipper.counters.failed_batches).toBe(4);
-    fail = false;
     await shipper.flush(send);
-    expect(delivered).toEqual([1, 2, 3, 4, 5]);
-    expect(shipper.size).toBe(0);
-  }, 15_000);
+    expect(shipper.size).toBe(5);
+    expect(shipper.counters.failed_batches).toBe(1);
+    fail = false;
+    // Backing off: neither a flush right away nor new records (a full batch) try again.
+    await shipper.flush(send);
+    const started: Promise<unknown>[] = [];
+    for (let i = 6; i <= 105; i++) shipper.enqueue(record(i), send, (promise) => started.push(promise));
+    await Promise.all(started.slice(1)); // only timers, no immediate flushes
+    expect(calls).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the first back-off is 250 ms
+    await shipper.flush(send);
+    expect(delivered).toEqual(Array.from({ length: 105 }, (_, i) => i + 1));
+    expect(shipper.pending).toBe(0);
+  });
 
   it('drops the oldest beyond the buffer limit and counts them', () => {
     const shipper = new LogShipper({ batchSize: 100, maxAgeMs: 60_000, bufferLimit: 3 });

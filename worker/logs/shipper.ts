@@ -22,7 +22,8 @@ export interface ShipperCounters {
 type Send = (records: LogRecord[]) => Promise<void>;
 type WaitUntil = (promise: Promise<unknown>) => void;
 
-const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+/** Back-off after consecutive failed batches. */
+const RETRY_DELAYS_MS = [250, 1_000, 2_000, 4_000];
 
 export class LogShipper {
   #buffer: LogRecord[] = [];
@@ -30,6 +31,9 @@ export class LogShipper {
   #timerArmedAt = 0;
   /** Records taken out of the buffer by a flush and not yet acknowledged. */
   #sending = 0;
+  /** After a failed batch no flush starts before this time (epoch ms): back-off. */
+  #retryAt = 0;
+  #failures = 0;
   readonly counters: ShipperCounters = { buffered: 0, shipped: 0, dropped: 0, failed_batches: 0 };
 
   constructor(readonly options: ShipperOptions) {}
@@ -38,50 +42,61 @@ export class LogShipper {
     this.#buffer.push(record);
     this.#trim();
     const now = Date.now();
-    if (this.#buffer.length >= this.options.batchSize) {
+    if (now < this.#retryAt) {
+      // The analytics node failed a moment ago: one timer at the end of the back-off, not a
+      // flush per request hammering a node that is down.
+      this.#armTimer(this.#retryAt - now, now, send, waitUntil);
+    } else if (this.#buffer.length >= this.options.batchSize) {
       waitUntil(this.flush(send));
-    } else if (this.#timerArmedAt === 0 || now - this.#timerArmedAt > this.options.maxAgeMs * 4) {
-      // (Re-)arm the age timer. A timer whose request context was cancelled never fires;
-      // the age check above re-arms after it, so no record waits for ever.
-      this.#timerArmedAt = now;
-      waitUntil(
-        sleep(this.options.maxAgeMs).then(() => {
-          this.#timerArmedAt = 0;
-          return this.flush(send);
-        }),
-      );
+    } else {
+      this.#armTimer(this.options.maxAgeMs, now, send, waitUntil);
     }
   }
 
   /**
-   * Ship everything buffered, retrying a failed batch a few times within this call. Each
-   * call takes its own batches out of the buffer, so concurrent flushes (from different
-   * requests) never wait on each other's I/O and never send a record twice; a failed batch
-   * goes back to the front of the buffer.
+   * Ship everything buffered, unless backing off after a failure. Each call takes its own
+   * batches out of the buffer, so concurrent flushes (from different requests) never wait on
+   * each other's I/O and never send a record twice; a failed batch goes back to the front of
+   * the buffer and starts the back-off.
    */
   async flush(send: Send): Promise<void> {
-    let retries = 0;
-    while (this.#buffer.length > 0) {
+    while (this.#buffer.length > 0 && Date.now() >= this.#retryAt) {
       const batch = this.#buffer.splice(0, this.options.batchSize * 5);
       this.counters.buffered = this.#buffer.length;
       this.#sending += batch.length;
       try {
         await send(batch);
         this.counters.shipped += batch.length;
-        retries = 0;
+        this.#failures = 0;
       } catch {
         this.counters.failed_batches += 1;
         this.#buffer.unshift(...batch);
         this.#trim();
-        const delay = RETRY_DELAYS_MS[retries];
-        if (delay === undefined) break; // keep the records for the next flush
-        retries += 1;
-        await sleep(delay);
+        this.#failures += 1;
+        this.#retryAt = Date.now() + RETRY_DELAYS_MS[Math.min(this.#failures, RETRY_DELAYS_MS.length) - 1]!;
+        break;
       } finally {
         this.#sending -= batch.length;
       }
     }
     this.counters.buffered = this.#buffer.length;
+  }
+
+  /**
+   * (Re-)arm the timer that flushes after `delay`. A timer whose request context was
+   * cancelled never fires; an armed timer older than it could be is replaced, so no record
+   * waits for ever while requests keep coming (and the cron flushes when they stop).
+   */
+  #armTimer(delay: number, now: number, send: Send, waitUntil: WaitUntil): void {
+    const stale = now - this.#timerArmedAt > Math.max(this.options.maxAgeMs * 4, delay + this.options.maxAgeMs);
+    if (this.#timerArmedAt !== 0 && !stale) return;
+    this.#timerArmedAt = now;
+    waitUntil(
+      sleep(delay).then(() => {
+        this.#timerArmedAt = 0;
+        return this.flush(send);
+      }),
+    );
   }
 
   /** Keep at most bufferLimit records, dropping (and counting) the oldest. */
