@@ -31,6 +31,8 @@ export interface StackOptions {
   workerBindings?: Record<string, string>;
   /** Quiet: do not forward the worker's console output. */
   quiet?: boolean;
+  /** Open workerd's inspector on this port (see test/bench/profile-worker.ts). */
+  inspectorPort?: number;
 }
 
 export interface Stack {
@@ -98,6 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...options.workerBindings,
       },
       quiet: options.quiet ?? false,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     });
     stoppers.push(() => miniflare.dispose());
     await applyConfigTo(workerUrl, adminKey, config);
@@ -123,6 +126,8 @@ export interface WorkerOptions {
   dataDir: string;
   bindings: Record<string, string>;
   quiet?: boolean;
+  /** Open workerd's inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
+  inspectorPort?: number;
 }
 
 /**
@@ -144,6 +149,7 @@ export async function startWorker(options: WorkerOptions): Promise<Miniflare> {
     durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
     durableObjectsPersist: path.join(options.dataDir, 'durable-objects'),
     bindings: options.bindings,
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     ...(options.quiet ? { log: undefined } : {}),
   });
   try {
