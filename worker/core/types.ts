@@ -2,22 +2,35 @@
 // simulator. Pure data only: nothing here may import from Workers or Node APIs.
 
 /** The wire formats Switchboard speaks, as a client format and as an upstream dialect. */
-export type Protocol = 'openai' | 'anthropic' | 'gemini';
-export const PROTOCOLS: readonly Protocol[] = ['openai', 'anthropic', 'gemini'];
+export type Protocol = 'openai' | 'openai-responses' | 'anthropic' | 'gemini';
+export const PROTOCOLS: readonly Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];
 
 /** Dollars per million tokens. */
 export interface TokenPrice {
   input_per_mtok: number;
   output_per_mtok: number;
-  /** Defaults to input_per_mtok when absent. */
+  /** Cache reads. Defaults to input_per_mtok when absent. */
   cached_input_per_mtok?: number;
+  /** Cache writes with the default (5-minute) lifetime. Defaults to input_per_mtok when absent. */
+  cache_write_per_mtok?: number;
+  /** Cache writes with a 1-hour lifetime (Anthropic). Defaults to cache_write_per_mtok, then input_per_mtok. */
+  cache_write_1h_per_mtok?: number;
 }
 
+/**
+ * Tokens of one answer. `input_tokens` counts every input token: uncached, cache reads and
+ * cache writes alike (OpenAI's convention); the cache counts are subsets of it and never
+ * overlap, so uncached = input − cached − writes ≥ 0.
+ */
 export interface Usage {
   input_tokens: number;
   output_tokens: number;
   /** Input tokens served from a prompt cache (a subset of input_tokens). */
   cached_input_tokens: number;
+  /** Input tokens written to a prompt cache with the default (5-minute) lifetime (a subset of input_tokens). */
+  cache_write_tokens: number;
+  /** Input tokens written to a prompt cache with a 1-hour lifetime (a subset of input_tokens). */
+  cache_write_1h_tokens: number;
   /** Output tokens spent on reasoning (a subset of output_tokens). */
   reasoning_tokens: number;
 }
@@ -81,6 +94,8 @@ export interface LogRecord {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   reasoning_tokens: number;
   /** True when the upstream reported no usage and the tokens were estimated. */
   usage_estimated: boolean;

@@ -11,6 +11,7 @@ import {
   classifyUpstreamError,
   createStreamTranslator,
   parseInbound,
+  renderCountTokens,
   streamContentType,
   translateResponse,
 } from '../protocols';
@@ -19,7 +20,7 @@ import { formatExplanation } from '../core/routing/explain';
 import { resolvePolicy } from '../core/routing/policy';
 import { candidatesFor, groupOf, type Catalog } from '../catalog/catalog';
 import { modelAllowed } from '../auth/key-context';
-import { estimateTokensFromText, maximumCharge, usageCost, EMPTY_USAGE } from '../core/metering';
+import { estimateTokensFromText, maximumCharge, usageCost, usageOf, EMPTY_USAGE } from '../core/metering';
 import { isolateState, type IsolateState } from '../state';
 import { readJsonBody } from './body';
 import { errorResponse } from './respond';
@@ -43,7 +44,9 @@ export async function handleGenerate(c: Context<AppEnv>, protocol: Protocol, rou
   const parsed = parseInbound(protocol, body.value.json, body.value.raw, route);
   if (!parsed.ok) return fail(parsed.error);
   const inbound = parsed.value;
-  if (route.operation === 'count_tokens') return c.json({ input_tokens: inbound.input_tokens_estimate });
+  if (route.operation === 'count_tokens') {
+    return new Response(renderCountTokens(inbound, inbound.input_tokens_estimate), { headers: { 'content-type': 'application/json' } });
+  }
 
   const now = Date.now();
   const auth = c.get('auth');
@@ -218,6 +221,7 @@ class AttemptRun {
       model: candidate.model,
       created_ms: this.#received_at,
       channel_id: candidate.channel_id,
+      price: candidate.price,
     };
     return inbound.stream
       ? this.#stream(candidate, attempt, started, response, context)
@@ -341,6 +345,8 @@ class AttemptRun {
       input_tokens: usage.input_tokens,
       output_tokens: usage.output_tokens,
       cached_input_tokens: usage.cached_input_tokens,
+      cache_write_tokens: usage.cache_write_tokens,
+      cache_write_1h_tokens: usage.cache_write_1h_tokens,
       reasoning_tokens: usage.reasoning_tokens,
       usage_estimated,
       cost_usd: usageCost(usage, candidate.cost),
@@ -374,12 +380,10 @@ class AttemptRun {
 function meter(reported: Usage | null, inbound: InboundRequest, outputCharacters: number): { usage: Usage; estimated: boolean } {
   if (reported) return { usage: reported, estimated: false };
   return {
-    usage: {
+    usage: usageOf({
       input_tokens: inbound.input_tokens_estimate,
       output_tokens: outputCharacters > 0 ? estimateTokensFromText(outputCharacters) : 0,
-      cached_input_tokens: 0,
-      reasoning_tokens: 0,
-    },
+    }),
     estimated: true,
   };
 }

@@ -50,6 +50,8 @@ export interface Adapter {
   renderResponse(response: CanonicalResponse, inbound: InboundRequest, context: ResponseContext): string;
   createStreamEncoder(inbound: InboundRequest, context: ResponseContext): StreamEncoder;
   renderError(error: GatewayError): RenderedError;
+  /** The answer to a token-count request (`count_tokens`, `:countTokens`) in this format. */
+  renderCountTokens(tokens: number, inbound: InboundRequest): string;
 
   // As the upstream's dialect.
   buildRequest(request: CanonicalRequest, target: UpstreamTarget): Result<UpstreamRequest>;

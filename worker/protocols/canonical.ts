@@ -1,7 +1,7 @@
 // The one canonical request / response / stream-event model every wire format maps to and
 // from. Cross-dialect translation is always client format → canonical → upstream dialect,
 // and upstream dialect → canonical → client format; same-dialect traffic skips it entirely.
-import type { Usage } from '../core/types';
+import type { Protocol, Usage } from '../core/types';
 import type { GatewayError } from '../errors';
 
 export type ImageSource =
@@ -11,6 +11,8 @@ export type ImageSource =
 export interface TextPart {
   type: 'text';
   text: string;
+  /** Opaque reasoning state the upstream attached to exactly this part (Gemini `thoughtSignature`). */
+  state?: ReasoningState;
 }
 
 export interface ImagePart {
@@ -24,6 +26,8 @@ export interface ToolCallPart {
   name: string;
   /** The arguments as JSON text, exactly as the model produced them. */
   arguments: string;
+  /** Opaque reasoning state the upstream attached to exactly this part (Gemini `thoughtSignature`). */
+  state?: ReasoningState;
 }
 
 export interface ToolResultPart {
@@ -34,11 +38,28 @@ export interface ToolResultPart {
   is_error: boolean;
 }
 
+/**
+ * Opaque reasoning state only the dialect that made it can read back: Anthropic's thinking
+ * `signature` and `redacted_thinking` data, a Responses reasoning item's `encrypted_content`
+ * (and its id), Gemini's `thoughtSignature`. It is sent back only to a channel of the same
+ * dialect and stripped for any other (worker/protocols/shared/reasoning-state.ts).
+ */
+export interface ReasoningState {
+  dialect: Protocol;
+  /** The opaque value exactly as the upstream sent it. */
+  value: string;
+  /** Anthropic `redacted_thinking` (value is its `data`); Responses reasoning item id; etc. */
+  kind?: 'signature' | 'redacted' | 'encrypted' | 'thought_signature';
+  /** The Responses reasoning item id, when it had one. */
+  id?: string;
+}
+
 export interface ReasoningPart {
   type: 'reasoning';
+  /** Readable reasoning (thinking text, or a Responses summary); '' when only opaque state came. */
   text: string;
-  /** Provider signature (Anthropic `signature`); only meaningful to the provider that made it. */
-  signature?: string;
+  /** Opaque state that came with this reasoning, if any. */
+  state?: ReasoningState;
 }
 
 export type UserPart = TextPart | ImagePart | ToolResultPart;
@@ -104,6 +125,8 @@ export type CanonicalStreamEvent =
   | { type: 'message-start' }
   | { type: 'text-delta'; text: string }
   | { type: 'reasoning-delta'; text: string }
+  /** Opaque reasoning state for the reasoning (or, for Gemini, the part) being streamed. */
+  | { type: 'reasoning-state'; state: ReasoningState }
   /** `index` counts tool calls within the answer (0, 1, …), not content blocks. */
   | { type: 'tool-call-start'; index: number; id: string; name: string }
   | { type: 'tool-call-delta'; index: number; arguments: string }
@@ -124,4 +147,3 @@ export interface CanonicalEmbeddingResponse {
   usage: Usage | null;
 }
 
-export const emptyUsage = (): Usage => ({ input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 });

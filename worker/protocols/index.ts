@@ -97,6 +97,10 @@ export function renderError(protocol: Protocol, error: GatewayError): RenderedEr
   return adapters[protocol].renderError(error);
 }
 
+export function renderCountTokens(inbound: InboundRequest, tokens: number): string {
+  return adapters[inbound.protocol].renderCountTokens(tokens, inbound);
+}
+
 export function streamContentType(protocol: Protocol): string {
   return adapters[protocol].streamContentType;
 }

@@ -1,7 +1,7 @@
 // The protocol layer's contract with the request pipeline (worker/pipeline/*). The pipeline
 // does the I/O (auth, routing, fetch, retries, logging, timing); everything about wire
 // formats lives behind these functions, exported from worker/protocols/index.ts.
-import type { ErrorClass, Protocol, Usage } from '../core/types';
+import type { ErrorClass, Protocol, TokenPrice, Usage } from '../core/types';
 import type { GatewayError } from '../errors';
 
 export type Result<T, E = GatewayError> = { ok: true; value: T } | { ok: false; error: E };
@@ -12,8 +12,17 @@ export interface RouteContext {
   path_model?: string;
   /** True for :streamGenerateContent. */
   path_stream?: boolean;
-  /** The operation: chat-like generation, or embeddings. */
+  /** The operation: chat-like generation, embeddings, or a local token count. */
   operation: 'generate' | 'embed' | 'count_tokens';
+  /** Gemini :batchEmbedContents (several inputs in one call) rather than :embedContent. */
+  path_batch?: boolean;
+  /**
+   * Client headers a same-dialect upstream may need (e.g. `anthropic-beta`, `anthropic-version`),
+   * lower-cased. Only the headers the route chose to keep; never a credential.
+   */
+  headers?: Record<string, string>;
+  /** The client's query string without credentials (e.g. Anthropic's `beta=true`), '' when none. */
+  query?: string;
 }
 
 /** A validated client request: what the pipeline needs, plus the body itself. */
@@ -35,6 +44,16 @@ export interface InboundRequest {
   input_tokens_estimate: number;
   /** The max output tokens the client asked for, if it did. */
   max_output_tokens: number | null;
+  /**
+   * The dialect whose opaque reasoning state the history carries (the newest such state), or
+   * null. The router keeps the request on channels of that dialect when it has any (a hard
+   * constraint); elsewhere the state is stripped (worker/protocols/shared/reasoning-state.ts).
+   */
+  bound_dialect: Protocol | null;
+  /** Forwardable client headers (RouteContext.headers), lower-cased; {} when none. */
+  headers: Record<string, string>;
+  /** The client's query string without credentials (RouteContext.query), '' when none. */
+  query: string;
 }
 
 /** Where and how to reach one channel. */
@@ -61,6 +80,8 @@ export interface ResponseContext {
   created_ms: number;
   /** Channel id, for the OpenAI `provider` field. */
   channel_id: string;
+  /** What we charge the caller per token, for `usage.cost` in OpenAI-format answers. */
+  price: TokenPrice;
 }
 
 export interface TranslatedResponse {
@@ -80,6 +101,11 @@ export interface StreamObservation {
   upstream_error: GatewayError | null;
   /** True once the upstream's terminal event was seen (a clean finish). */
   completed: boolean;
+  /**
+   * Characters of generated text, reasoning and tool arguments seen so far: the basis of the
+   * documented estimate (about four characters a token) when the upstream reports no usage.
+   */
+  output_characters: number;
 }
 
 /** One upstream SSE event as eventsource-parser yields it. */

@@ -14,6 +14,7 @@ export const anthropicAdapter: Adapter = {
   renderResponse: renderAnthropicResponse,
   createStreamEncoder: createAnthropicStreamEncoder,
   renderError: renderAnthropicError,
+  renderCountTokens: (tokens) => JSON.stringify({ input_tokens: tokens }),
   buildRequest: buildAnthropicRequest,
   readResponse: readAnthropicResponse,
   createStreamDecoder: createAnthropicStreamDecoder,

@@ -3,6 +3,7 @@ import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
 import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
+import { usageOf } from '../../core/metering';
 
 export function mapAnthropicStopReason(reason: unknown): FinishReason | null {
   switch (reason) {
@@ -43,12 +44,12 @@ export function toAnthropicStopReason(reason: FinishReason): string {
 export function convertAnthropicUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
   const cacheRead = tokenCount(usage.cache_read_input_tokens);
-  return {
+  return usageOf({
     input_tokens: tokenCount(usage.input_tokens) + cacheRead + tokenCount(usage.cache_creation_input_tokens),
     output_tokens: tokenCount(usage.output_tokens),
     cached_input_tokens: cacheRead,
     reasoning_tokens: 0,
-  };
+  });
 }
 
 export interface AnthropicUsage {

@@ -45,6 +45,9 @@ export function parseAnthropicInbound(body: unknown, raw: string, route: RouteCo
       capabilities: capabilities(request),
       input_tokens_estimate: estimateTokens(body.messages) + estimateTokens(body.system ?? null) + estimateTokens(body.tools ?? null),
       max_output_tokens: route.operation === 'generate' ? request.max_tokens : null,
+      bound_dialect: null,
+      headers: route.headers ?? {},
+      query: route.query ?? '',
     },
   };
 }

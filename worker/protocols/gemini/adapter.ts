@@ -15,6 +15,7 @@ export const geminiAdapter: Adapter = {
   renderResponse: renderGeminiResponse,
   createStreamEncoder: createGeminiStreamEncoder,
   renderError: renderGeminiError,
+  renderCountTokens: (tokens) => JSON.stringify({ totalTokens: tokens }),
   buildRequest: buildGeminiRequest,
   readResponse: readGeminiResponse,
   createStreamDecoder: createGeminiStreamDecoder,

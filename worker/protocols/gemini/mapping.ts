@@ -3,6 +3,7 @@ import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
 import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
+import { usageOf } from '../../core/metering';
 
 export function mapGeminiFinishReason(reason: unknown): FinishReason | null {
   switch (reason) {
@@ -49,12 +50,12 @@ export function toGeminiFinishReason(reason: FinishReason): string {
 export function convertGeminiUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
   const thoughts = tokenCount(usage.thoughtsTokenCount);
-  return {
+  return usageOf({
     input_tokens: tokenCount(usage.promptTokenCount) + tokenCount(usage.toolUsePromptTokenCount),
     output_tokens: tokenCount(usage.candidatesTokenCount) + thoughts,
     cached_input_tokens: tokenCount(usage.cachedContentTokenCount),
     reasoning_tokens: thoughts,
-  };
+  });
 }
 
 export interface GeminiUsage {

@@ -49,6 +49,9 @@ export function parseGeminiInbound(body: unknown, raw: string, route: RouteConte
       input_tokens_estimate:
         estimateTokens(body.contents) + estimateTokens(body.systemInstruction ?? null) + estimateTokens(body.tools ?? null),
       max_output_tokens: request.generationConfig?.maxOutputTokens ?? null,
+      bound_dialect: null,
+      headers: route.headers ?? {},
+      query: route.query ?? '',
     },
   };
 }

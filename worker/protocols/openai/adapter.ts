@@ -16,6 +16,7 @@ export const openaiAdapter: Adapter = {
   renderResponse: renderOpenaiResponse,
   createStreamEncoder: createOpenaiStreamEncoder,
   renderError: renderOpenaiError,
+  renderCountTokens: (tokens) => JSON.stringify({ object: 'response.input_tokens', input_tokens: tokens }),
   buildRequest: buildOpenaiRequest,
   readResponse: readOpenaiResponse,
   createStreamDecoder: createOpenaiStreamDecoder,

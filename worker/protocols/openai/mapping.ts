@@ -3,6 +3,7 @@ import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
 import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
+import { usageOf } from '../../core/metering';
 
 export function mapOpenaiFinishReason(reason: unknown): FinishReason | null {
   switch (reason) {
@@ -41,12 +42,12 @@ export function convertOpenaiUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
   const prompt = isPlainObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
   const completion = isPlainObject(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
-  return {
+  return usageOf({
     input_tokens: tokenCount(usage.prompt_tokens),
     output_tokens: tokenCount(usage.completion_tokens),
     cached_input_tokens: tokenCount(prompt.cached_tokens),
     reasoning_tokens: tokenCount(completion.reasoning_tokens),
-  };
+  });
 }
 
 export interface OpenaiUsage {

@@ -36,6 +36,9 @@ export function parseOpenaiInbound(body: unknown, raw: string, route: RouteConte
         capabilities: [],
         input_tokens_estimate: estimateTokens(parsed.value.input),
         max_output_tokens: null,
+        bound_dialect: null,
+        headers: route.headers ?? {},
+        query: route.query ?? '',
       },
     };
   }
@@ -55,6 +58,9 @@ export function parseOpenaiInbound(body: unknown, raw: string, route: RouteConte
       capabilities: chatCapabilities(request),
       input_tokens_estimate: estimateTokens(body.messages) + estimateTokens(body.tools ?? null),
       max_output_tokens: request.max_completion_tokens ?? request.max_tokens ?? null,
+      bound_dialect: null,
+      headers: route.headers ?? {},
+      query: route.query ?? '',
     },
   };
 }

@@ -9,15 +9,22 @@ import type { SourceEvent, StreamObservation, StreamTranslator } from '../types'
 import { malformedUpstream } from './upstream-failure';
 
 export function createObservation(): StreamObservation {
-  return { first_token: false, usage: null, finish_reason: null, upstream_error: null, completed: false };
+  return { first_token: false, usage: null, finish_reason: null, upstream_error: null, completed: false, output_characters: 0 };
 }
 
 export function observe(observation: StreamObservation, event: CanonicalStreamEvent): void {
   switch (event.type) {
     case 'text-delta':
     case 'reasoning-delta':
+      observation.first_token = true;
+      observation.output_characters += event.text.length;
+      return;
     case 'tool-call-start':
       observation.first_token = true;
+      observation.output_characters += event.name.length;
+      return;
+    case 'tool-call-delta':
+      observation.output_characters += event.arguments.length;
       return;
     case 'usage':
       observation.usage = event.usage;
@@ -30,7 +37,6 @@ export function observe(observation: StreamObservation, event: CanonicalStreamEv
       observation.upstream_error = event.error;
       return;
     case 'message-start':
-    case 'tool-call-delta':
     case 'tool-call-end':
       return;
   }
