@@ -71,6 +71,18 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The real coding agents (Claude Code, Codex CLI) against the real stack: `npm run test:clients`.
+          test: {
+            name: 'clients',
+            environment: 'node',
+            include: ['test/clients/**/*.test.ts'],
+            globalSetup: ['test/clients/global-setup.ts'],
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
+            fileParallelism: false,
+          },
+        },
+        {
           test: {
             name: 'soak',
             environment: 'node',

@@ -9,8 +9,11 @@ import type { InboundRequest, ResponseContext, RouteContext, SourceEvent, Stream
 
 const root = join(import.meta.dirname, '..');
 
+/** The module folder of each protocol (the Responses API lives in responses/). */
+const FOLDERS: Record<Protocol, string> = { openai: 'openai', 'openai-responses': 'responses', anthropic: 'anthropic', gemini: 'gemini' };
+
 export function fixture(protocol: Protocol, name: string): string {
-  return readFileSync(join(root, protocol, 'fixtures', name), 'utf8');
+  return readFileSync(join(root, FOLDERS[protocol], 'fixtures', name), 'utf8');
 }
 
 /** `*.chunks.txt`: one SSE data line per line; Anthropic lines are `event<TAB>data`. */
@@ -29,6 +32,7 @@ export const context: ResponseContext = {
   model: 'catalog-model',
   created_ms: 1_700_000_000_000,
   channel_id: 'acme-east',
+  price: { input_per_mtok: 1, output_per_mtok: 2 },
 };
 
 export function target(dialect: Protocol, upstream_model = 'upstream-model'): UpstreamTarget {
