@@ -1,7 +1,7 @@
 // Small pure mappings between Anthropic's wire values and the canonical model.
 import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
-import type { FinishReason } from '../canonical';
+import type { FinishReason, ReasoningEffort } from '../canonical';
 import { isPlainObject } from '../shared/validation';
 import { usageOf } from '../../core/metering';
 
@@ -40,15 +40,30 @@ export function toAnthropicStopReason(reason: FinishReason): string {
   }
 }
 
-/** Anthropic's input_tokens excludes cache reads and writes; canonical input counts them all. */
+/**
+ * Anthropic's input_tokens excludes cache reads and writes; canonical input counts them all,
+ * with reads, 5-minute writes and 1-hour writes as disjoint subsets. The write total is
+ * `cache_creation_input_tokens`; `cache_creation` splits it by lifetime when present, else
+ * every write is a 5-minute one (the default lifetime). `output_tokens_details.thinking_tokens`
+ * is the reasoning share of the output.
+ */
 export function convertAnthropicUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
   const cacheRead = tokenCount(usage.cache_read_input_tokens);
+  const split = isPlainObject(usage.cache_creation) ? usage.cache_creation : {};
+  const split5m = tokenCount(split.ephemeral_5m_input_tokens);
+  const split1h = tokenCount(split.ephemeral_1h_input_tokens);
+  const writes = tokenCount(usage.cache_creation_input_tokens) || split5m + split1h;
+  const writes1h = Math.min(split1h, writes);
+  const output = tokenCount(usage.output_tokens);
+  const details = isPlainObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   return usageOf({
-    input_tokens: tokenCount(usage.input_tokens) + cacheRead + tokenCount(usage.cache_creation_input_tokens),
-    output_tokens: tokenCount(usage.output_tokens),
+    input_tokens: tokenCount(usage.input_tokens) + cacheRead + writes,
+    output_tokens: output,
     cached_input_tokens: cacheRead,
-    reasoning_tokens: 0,
+    cache_write_tokens: writes - writes1h,
+    cache_write_1h_tokens: writes1h,
+    reasoning_tokens: Math.min(tokenCount(details.thinking_tokens), output),
   });
 }
 
@@ -57,17 +72,26 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens?: number;
   cache_read_input_tokens?: number;
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
 }
 
+/** The inverse of convertAnthropicUsage; subsets are clamped so no count is ever negative. */
 export function toAnthropicUsage(usage: Usage): AnthropicUsage {
-  const output: AnthropicUsage = {
-    input_tokens: Math.max(0, usage.input_tokens - usage.cached_input_tokens),
-    output_tokens: usage.output_tokens,
+  let remaining = Math.max(0, usage.input_tokens);
+  const take = (tokens: number): number => {
+    const taken = Math.min(Math.max(0, tokens), remaining);
+    remaining -= taken;
+    return taken;
   };
-  if (usage.cached_input_tokens > 0) {
-    output.cache_creation_input_tokens = 0;
-    output.cache_read_input_tokens = usage.cached_input_tokens;
+  const cacheRead = take(usage.cached_input_tokens);
+  const writes5m = take(usage.cache_write_tokens);
+  const writes1h = take(usage.cache_write_1h_tokens);
+  const output: AnthropicUsage = { input_tokens: remaining, output_tokens: Math.max(0, usage.output_tokens) };
+  if (cacheRead > 0 || writes5m + writes1h > 0) {
+    output.cache_creation_input_tokens = writes5m + writes1h;
+    output.cache_read_input_tokens = cacheRead;
   }
+  if (writes5m + writes1h > 0) output.cache_creation = { ephemeral_5m_input_tokens: writes5m, ephemeral_1h_input_tokens: writes1h };
   return output;
 }
 
@@ -82,5 +106,23 @@ export function budgetForEffort(effort: string | undefined): number | null {
       return 24_576;
     default:
       return 8192;
+  }
+}
+
+/**
+ * Anthropic's `output_config.effort` as a canonical effort. Canonical has no level above
+ * 'high', so `xhigh` and `max` become 'high'; an effort we do not know yet is 'medium'
+ * (the middle, as for adaptive thinking without an effort).
+ */
+export function effortFromAnthropic(effort: unknown): ReasoningEffort {
+  switch (effort) {
+    case 'low':
+      return 'low';
+    case 'high':
+    case 'xhigh':
+    case 'max':
+      return 'high';
+    default:
+      return 'medium';
   }
 }

@@ -4,6 +4,7 @@ import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '..
 import { joinUrl } from '../openai/request-passthrough';
 import { imageFromUrl } from '../shared/images';
 import { passthroughBody } from '../shared/passthrough-body';
+import { stateForUpstream } from '../shared/reasoning-state';
 import { invalid, isPlainObject, unsupported } from '../shared/validation';
 import { budgetForEffort } from './mapping';
 
@@ -13,6 +14,30 @@ const MIN_THINKING_BUDGET = 1024;
 
 export function anthropicHeaders(apiKey: string): Record<string, string> {
   return { 'x-api-key': apiKey, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+}
+
+/** Client headers an Anthropic channel honours: the beta flags, and the API version the body was written for. */
+const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
+
+/**
+ * Same dialect only: the client's `anthropic-beta` and `anthropic-version` (which replaces
+ * our default only when sent), since betas change what the body means (context management,
+ * effort, interleaved thinking). Other dialects' builders never read them.
+ */
+export function passthroughHeaders(apiKey: string, inbound: InboundRequest): Record<string, string> {
+  const headers = anthropicHeaders(apiKey);
+  for (const name of FORWARDED_HEADERS) {
+    const value = inbound.headers[name];
+    if (value !== undefined && value !== '') headers[name] = value;
+  }
+  return headers;
+}
+
+/** The Messages URL with the client's query (Claude Code sends `?beta=true`). */
+export function messagesUrl(baseUrl: string, query: string): string {
+  const url = joinUrl(baseUrl, '/v1/messages');
+  const trimmed = query.replace(/^\?/, '');
+  return trimmed === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${trimmed}`;
 }
 
 function imageBlock(source: ImageSource): Record<string, unknown> {
@@ -29,8 +54,10 @@ function convertMessage(message: CanonicalMessage, index: number): Result<Record
       if (part.type === 'text') {
         if (part.text !== '') blocks.push({ type: 'text', text: part.text });
       } else if (part.type === 'reasoning') {
-        // Anthropic rejects thinking without its own signature; unsigned reasoning is dropped.
-        if (part.signature !== undefined) blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature });
+        // Anthropic rejects thinking without its own signature: reasoning without Anthropic state is dropped.
+        const state = stateForUpstream('anthropic', part.state);
+        if (state?.kind === 'redacted') blocks.push({ type: 'redacted_thinking', data: state.value });
+        else if (state !== undefined) blocks.push({ type: 'thinking', thinking: part.text, signature: state.value });
       } else {
         let input: unknown;
         try {
@@ -132,5 +159,8 @@ export function buildAnthropicRequest(request: CanonicalRequest, target: Upstrea
 export function passthroughAnthropicRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest> {
   const body = passthroughBody(inbound.raw, { model: target.upstream_model });
   if (!body.ok) return body;
-  return { ok: true, value: { url: joinUrl(target.base_url, '/v1/messages'), headers: anthropicHeaders(target.api_key), body: body.value } };
+  return {
+    ok: true,
+    value: { url: messagesUrl(target.base_url, inbound.query), headers: passthroughHeaders(target.api_key, inbound), body: body.value },
+  };
 }

@@ -1,8 +1,17 @@
 // Anthropic as the client's format: validate the body into an InboundRequest.
+import type { ReasoningState } from '../canonical';
 import type { InboundRequest, Result, RouteContext } from '../types';
 import { estimateTokens } from '../shared/estimate';
+import { newestStateDialect, stateFromClient } from '../shared/reasoning-state';
 import { isPlainObject, validate } from '../shared/validation';
-import { anthropicCountTokensRequest, anthropicMessagesRequest, type AnthropicMessagesRequest } from './request-schema';
+import {
+  anthropicCountTokensRequest,
+  anthropicMessagesRequest,
+  knownBlockOf,
+  type AnthropicMessage,
+  type AnthropicMessagesRequest,
+  type KnownBlock,
+} from './request-schema';
 
 function capabilities(request: Pick<AnthropicMessagesRequest, 'tools' | 'messages'>): string[] {
   const output: string[] = [];
@@ -10,14 +19,38 @@ function capabilities(request: Pick<AnthropicMessagesRequest, 'tools' | 'message
   const vision = request.messages.some(
     (message) =>
       Array.isArray(message.content) &&
-      message.content.some(
-        (block) =>
-          block.type === 'image' ||
-          (block.type === 'tool_result' && Array.isArray(block.content) && block.content.some((item) => item.type === 'image')),
-      ),
+      message.content.some((item) => {
+        const block = knownBlockOf(item);
+        if (block?.type === 'image') return true;
+        return block?.type === 'tool_result' && Array.isArray(block.content) && block.content.some((part) => part.type === 'image');
+      }),
   );
   if (vision) output.push('vision');
   return output;
+}
+
+/**
+ * The opaque state a thinking or redacted_thinking block carries, read as the client sent it
+ * (raw Anthropic state, or another dialect's state in our envelope). An empty signature is none.
+ */
+export function blockState(block: KnownBlock): ReasoningState | undefined {
+  if (block.type === 'thinking') {
+    return block.signature ? stateFromClient('anthropic', block.signature, { kind: 'signature' }) : undefined;
+  }
+  if (block.type === 'redacted_thinking') {
+    return block.data === '' ? undefined : stateFromClient('anthropic', block.data, { kind: 'redacted' });
+  }
+  return undefined;
+}
+
+function* historyStates(messages: AnthropicMessage[]): Generator<ReasoningState | undefined> {
+  for (const message of messages) {
+    if (message.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    for (const item of message.content) {
+      const block = knownBlockOf(item);
+      if (block) yield blockState(block);
+    }
+  }
 }
 
 export function parseAnthropicInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
@@ -45,7 +78,7 @@ export function parseAnthropicInbound(body: unknown, raw: string, route: RouteCo
       capabilities: capabilities(request),
       input_tokens_estimate: estimateTokens(body.messages) + estimateTokens(body.system ?? null) + estimateTokens(body.tools ?? null),
       max_output_tokens: route.operation === 'generate' ? request.max_tokens : null,
-      bound_dialect: null,
+      bound_dialect: newestStateDialect(historyStates(request.messages)),
       headers: route.headers ?? {},
       query: route.query ?? '',
     },

@@ -1,29 +1,53 @@
 // Anthropic non-streaming responses: read an upstream message into the canonical model,
 // render the canonical model as a message, or pass a same-dialect message through.
-import type { CanonicalResponse, ResponsePart } from '../canonical';
+import { EMPTY_USAGE } from '../../core/metering';
+import type { CanonicalResponse, ReasoningState, ResponsePart } from '../canonical';
 import type { InboundRequest, ResponseContext, Result, TranslatedResponse } from '../types';
 import { ids } from '../shared/ids';
 import { editResponseObject } from '../shared/passthrough-body';
+import { stateForClient } from '../shared/reasoning-state';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 import { convertAnthropicUsage, mapAnthropicStopReason, toAnthropicStopReason, toAnthropicUsage } from './mapping';
+
+/** Thinking block signature (empty means none) → Anthropic reasoning state. */
+export function signatureState(signature: unknown): ReasoningState | undefined {
+  return typeof signature === 'string' && signature !== '' ? { dialect: 'anthropic', value: signature, kind: 'signature' } : undefined;
+}
+
+/** redacted_thinking `data` → Anthropic reasoning state. */
+export function redactedState(data: unknown): ReasoningState | undefined {
+  return typeof data === 'string' && data !== '' ? { dialect: 'anthropic', value: data, kind: 'redacted' } : undefined;
+}
+
+function readBlock(block: Record<string, unknown>): ResponsePart | null {
+  if (block.type === 'text' && typeof block.text === 'string') return { type: 'text', text: block.text };
+  if (block.type === 'thinking' && typeof block.thinking === 'string') {
+    const state = signatureState(block.signature);
+    return state ? { type: 'reasoning', text: block.thinking, state } : { type: 'reasoning', text: block.thinking };
+  }
+  if (block.type === 'redacted_thinking') {
+    const state = redactedState(block.data);
+    return state ? { type: 'reasoning', text: '', state } : null;
+  }
+  if (block.type === 'tool_use' && typeof block.name === 'string') {
+    return {
+      type: 'tool-call',
+      id: typeof block.id === 'string' ? block.id : '',
+      name: block.name,
+      arguments: JSON.stringify(isPlainObject(block.input) ? block.input : {}),
+    };
+  }
+  return null;
+}
 
 export function readAnthropicResponse(text: string): Result<CanonicalResponse> {
   const body = parseJson(text);
   if (!isPlainObject(body) || !Array.isArray(body.content)) return { ok: false, error: malformedUpstream('not an Anthropic message') };
   const parts: ResponsePart[] = [];
   for (const block of body.content as unknown[]) {
-    if (!isPlainObject(block)) continue;
-    if (block.type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
-    else if (block.type === 'thinking' && typeof block.thinking === 'string') parts.push({ type: 'reasoning', text: block.thinking });
-    else if (block.type === 'tool_use' && typeof block.name === 'string') {
-      parts.push({
-        type: 'tool-call',
-        id: typeof block.id === 'string' ? block.id : '',
-        name: block.name,
-        arguments: JSON.stringify(isPlainObject(block.input) ? block.input : {}),
-      });
-    }
+    const part = isPlainObject(block) ? readBlock(block) : null;
+    if (part) parts.push(part);
   }
   return {
     ok: true,
@@ -31,10 +55,27 @@ export function readAnthropicResponse(text: string): Result<CanonicalResponse> {
   };
 }
 
-/** Anthropic clients see thinking blocks only when they asked for thinking. */
+/** Anthropic clients see thinking blocks only when they turned thinking on (enabled, adaptive or a newer mode). */
 export function wantsThinking(inbound: InboundRequest): boolean {
   const thinking = inbound.body.thinking;
-  return isPlainObject(thinking) && thinking.type === 'enabled';
+  return isPlainObject(thinking) && typeof thinking.type === 'string' && thinking.type !== 'disabled';
+}
+
+/**
+ * The block that carries reasoning to an Anthropic client: Anthropic's own redacted state as
+ * redacted_thinking; otherwise a thinking block whose signature is the state for this client
+ * (raw when Anthropic made it, else the envelope), or '' when there is none.
+ */
+export function thinkingBlock(text: string, state: ReasoningState | undefined): Record<string, unknown> {
+  if (state?.dialect === 'anthropic' && state.kind === 'redacted') return { type: 'redacted_thinking', data: state.value };
+  return { type: 'thinking', thinking: text, signature: state ? stateForClient('anthropic', state) : '' };
+}
+
+/** Tool input as an object, or null when the text is not a JSON object. */
+export function toolInput(argumentsText: string): Record<string, unknown> | null {
+  if (argumentsText.trim() === '') return {};
+  const input = parseJson(argumentsText);
+  return isPlainObject(input) ? input : null;
 }
 
 export function renderAnthropicResponse(response: CanonicalResponse, inbound: InboundRequest, context: ResponseContext): string {
@@ -42,21 +83,20 @@ export function renderAnthropicResponse(response: CanonicalResponse, inbound: In
   let toolIndex = 0;
   const content: Record<string, unknown>[] = [];
   for (const part of response.parts) {
+    if (part.type === 'reasoning') {
+      if (showThinking) content.push(thinkingBlock(part.text, part.state));
+      continue;
+    }
+    // Another dialect's state on a text or tool-call part (Gemini) rides in a thinking block before it.
+    if (showThinking && part.state !== undefined) content.push(thinkingBlock('', part.state));
     if (part.type === 'text') content.push({ type: 'text', text: part.text });
-    else if (part.type === 'reasoning') {
-      if (showThinking) content.push({ type: 'thinking', thinking: part.text, signature: '' });
-    } else {
-      let input: unknown;
-      try {
-        input = JSON.parse(part.arguments);
-      } catch {
-        input = {};
-      }
+    else {
       content.push({
         type: 'tool_use',
         id: ids.anthropicToolUse(context.request_id, toolIndex),
         name: part.name,
-        input: isPlainObject(input) ? input : {},
+        // Unreadable arguments are refused before rendering (see checkToolArguments); {} is only a last resort.
+        input: toolInput(part.arguments) ?? {},
       });
       toolIndex += 1;
     }
@@ -69,8 +109,22 @@ export function renderAnthropicResponse(response: CanonicalResponse, inbound: In
     content,
     stop_reason: toAnthropicStopReason(response.finish_reason ?? 'stop'),
     stop_sequence: null,
-    usage: toAnthropicUsage(response.usage ?? { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 }),
+    usage: toAnthropicUsage(response.usage ?? EMPTY_USAGE),
   });
+}
+
+/**
+ * A canonical answer whose tool arguments are not a JSON object is a bad upstream answer
+ * (every provider defines arguments as an object): the pipeline should log and retry it
+ * rather than render `{}`. Meant to run right after an upstream's readResponse.
+ */
+export function checkToolArguments(response: CanonicalResponse): Result<CanonicalResponse> {
+  for (const part of response.parts) {
+    if (part.type === 'tool-call' && toolInput(part.arguments) === null) {
+      return { ok: false, error: malformedUpstream('tool call arguments are not a JSON object') };
+    }
+  }
+  return { ok: true, value: response };
 }
 
 export function passthroughAnthropicResponse(
