@@ -39,6 +39,13 @@ export interface StreamDecoder {
 export interface StreamEncoder {
   encode(event: CanonicalStreamEvent): string[];
   fail(error: GatewayError): string[];
+  /**
+   * Set once the encoder could not express an event (e.g. tool arguments that are not a JSON
+   * object for a format that carries them as objects): it has already returned the client's
+   * error frame and emits nothing more. The translator records it as the attempt's failure,
+   * so the attempt is never logged or charged as a success.
+   */
+  readonly failure?: GatewayError | null;
 }
 
 export interface Adapter {

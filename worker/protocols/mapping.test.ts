@@ -7,6 +7,7 @@ import { convertOpenaiUsage, mapOpenaiFinishReason, toOpenaiFinishReason, toOpen
 import { effortForBudget } from './openai/request-build';
 import { imageFromUrl, mediaTypeFromUrl } from './shared/images';
 import { deriveId } from './shared/ids';
+import { usageOf } from '../core/metering';
 
 describe('finish reasons', () => {
   it.each([
@@ -35,7 +36,7 @@ describe('finish reasons', () => {
 });
 
 describe('usage', () => {
-  const usage = { input_tokens: 100, output_tokens: 50, cached_input_tokens: 60, reasoning_tokens: 20 };
+  const usage = usageOf({ input_tokens: 100, output_tokens: 50, cached_input_tokens: 60, reasoning_tokens: 20 });
 
   it('openai round trip', () => {
     const wire = toOpenaiUsage(usage);
@@ -44,9 +45,9 @@ describe('usage', () => {
   });
 
   it('anthropic counts cache reads and writes as input; reasoning is not reported', () => {
-    expect(convertAnthropicUsage({ input_tokens: 10, cache_read_input_tokens: 60, cache_creation_input_tokens: 30, output_tokens: 50 })).toEqual({
-      input_tokens: 100, output_tokens: 50, cached_input_tokens: 60, reasoning_tokens: 0,
-    });
+    expect(convertAnthropicUsage({ input_tokens: 10, cache_read_input_tokens: 60, cache_creation_input_tokens: 30, output_tokens: 50 })).toEqual(
+      usageOf({ input_tokens: 100, output_tokens: 50, cached_input_tokens: 60, cache_write_tokens: 30 }),
+    );
     expect(toAnthropicUsage(usage)).toEqual({ input_tokens: 40, output_tokens: 50, cache_creation_input_tokens: 0, cache_read_input_tokens: 60 });
   });
 
@@ -54,6 +55,38 @@ describe('usage', () => {
     const wire = toGeminiUsage(usage);
     expect(wire).toEqual({ promptTokenCount: 100, candidatesTokenCount: 30, totalTokenCount: 150, cachedContentTokenCount: 60, thoughtsTokenCount: 20 });
     expect(convertGeminiUsage(wire)).toEqual(usage);
+  });
+
+  it('openai cache reads, and cache writes reported by OpenAI-compatible resellers, are subsets of prompt_tokens', () => {
+    expect(convertOpenaiUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 30 } })).toEqual(
+      usageOf({ input_tokens: 100, output_tokens: 5, cached_input_tokens: 60, cache_write_tokens: 30 }),
+    );
+    expect(convertOpenaiUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cache_creation_input_tokens: 40 } })).toMatchObject({ cache_write_tokens: 40 });
+    expect(convertOpenaiUsage({ prompt_tokens: 100, completion_tokens: 5, cache_creation_input_tokens: 40 })).toMatchObject({ cache_write_tokens: 40 });
+  });
+
+  it('never a negative count and never counted twice: reads then writes are clamped to the input', () => {
+    const read = convertOpenaiUsage({ prompt_tokens: 50, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 80, cache_write_tokens: 30 } });
+    expect(read).toMatchObject({ input_tokens: 50, cached_input_tokens: 50, cache_write_tokens: 0 });
+    const written = convertOpenaiUsage({ prompt_tokens: 50, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 20, cache_write_tokens: 99 } });
+    expect(written).toMatchObject({ cached_input_tokens: 20, cache_write_tokens: 30 });
+    expect(convertOpenaiUsage({ prompt_tokens: 10, completion_tokens: 2, prompt_tokens_details: { cached_tokens: -5 }, completion_tokens_details: { reasoning_tokens: 9 } })).toMatchObject({
+      cached_input_tokens: 0,
+      reasoning_tokens: 2,
+    });
+    expect(convertGeminiUsage({ promptTokenCount: 10, cachedContentTokenCount: 30, candidatesTokenCount: 1 })).toMatchObject({ input_tokens: 10, cached_input_tokens: 10 });
+  });
+
+  it('cache writes stay inside prompt_tokens / promptTokenCount: neither format has a field for them', () => {
+    const written = usageOf({ input_tokens: 100, output_tokens: 5, cached_input_tokens: 20, cache_write_tokens: 30, cache_write_1h_tokens: 10 });
+    expect(toOpenaiUsage(written)).toEqual({ prompt_tokens: 100, completion_tokens: 5, total_tokens: 105, prompt_tokens_details: { cached_tokens: 20 } });
+    expect(toGeminiUsage(written)).toEqual({ promptTokenCount: 100, candidatesTokenCount: 5, totalTokenCount: 105, cachedContentTokenCount: 20 });
+  });
+
+  it('openai usage carries cost when a price is given (OpenRouter convention)', () => {
+    const price = { input_per_mtok: 1, output_per_mtok: 2, cached_input_per_mtok: 0.5 };
+    expect(toOpenaiUsage(usageOf({ input_tokens: 1_000_000, cached_input_tokens: 400_000, output_tokens: 1_000_000 }), price).cost).toBeCloseTo(2.8, 10);
+    expect(toOpenaiUsage(usage)).not.toHaveProperty('cost');
   });
 
   it.each([null, 'x', [], { prompt_tokens: 'many' }])('bad usage %j is null or zero', (wire) => {

@@ -4,8 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../core/types';
 import { buildUpstreamRequest, parseInbound, translateResponse } from './index';
 import { adapters } from './registry';
+import { usageOf } from '../core/metering';
 import { context, fixture, inbound, inboundRaw, target } from './shared/test-helpers';
 import type { InboundRequest } from './types';
+
+const PROTOCOLS: Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];
 
 function upstreamBody(request: InboundRequest, dialect: Protocol): Record<string, unknown> {
   const built = buildUpstreamRequest(request, target(dialect));
@@ -361,7 +364,7 @@ describe('translation is deterministic', () => {
     ['anthropic', anthropicConversation, {}],
     ['gemini', geminiConversation, { path_model: 'g' }],
   ] as const)('%s requests produce the same upstream bytes every time', (protocol, body, route) => {
-    for (const dialect of ['openai', 'anthropic', 'gemini'] as const) {
+    for (const dialect of PROTOCOLS) {
       const first = buildUpstreamRequest(inbound(protocol, body, route), target(dialect));
       const second = buildUpstreamRequest(inbound(protocol, JSON.parse(JSON.stringify(body)), route), target(dialect));
       expect(second).toEqual(first);
@@ -386,17 +389,17 @@ describe('same-dialect passthrough for Anthropic and Gemini', () => {
   it('responses carry the catalog model and usage', () => {
     const anthropic = translateResponse(inbound('anthropic', { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }), 'anthropic', fixture('anthropic', 'message.json'), context);
     expect(anthropic.ok && JSON.parse(anthropic.value.body).model).toBe('catalog-model');
-    expect(anthropic.ok && anthropic.value.usage).toEqual({ input_tokens: 3895, output_tokens: 503, cached_input_tokens: 1800, reasoning_tokens: 0 });
+    expect(anthropic.ok && anthropic.value.usage).toMatchObject({ input_tokens: 3895, output_tokens: 503, cached_input_tokens: 1800, reasoning_tokens: 0 });
     const gemini = translateResponse(inbound('gemini', { contents: [{ parts: [{ text: 'x' }] }] }, { path_model: 'g' }), 'gemini', fixture('gemini', 'generate-content.json'), context);
     expect(gemini.ok && JSON.parse(gemini.value.body).modelVersion).toBe('catalog-model');
-    expect(gemini.ok && gemini.value.usage).toEqual({ input_tokens: 8, output_tokens: 32, cached_input_tokens: 0, reasoning_tokens: 20 });
+    expect(gemini.ok && gemini.value.usage).toEqual(usageOf({ input_tokens: 8, output_tokens: 32, reasoning_tokens: 20 }));
   });
 });
 
-const PROTOCOLS: Protocol[] = ['openai', 'anthropic', 'gemini'];
-
 function plainRequest(protocol: Protocol): InboundRequest {
   switch (protocol) {
+    case 'openai-responses':
+      return inbound('openai-responses', { model: 'm', input: 'hi' });
     case 'openai':
       return inbound('openai', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     case 'anthropic':
@@ -408,6 +411,7 @@ function plainRequest(protocol: Protocol): InboundRequest {
 
 const responseFixtures: Record<Protocol, { text: string; tools: string; toolNames: string[]; usage: object }> = {
   openai: { text: 'chat-completion.json', tools: 'chat-completion-tools.json', toolNames: ['get_current_weather', 'get_current_weather'], usage: { input_tokens: 19, output_tokens: 10 } },
+  'openai-responses': { text: 'response-text.json', tools: 'response-function-call.json', toolNames: ['get_weather', 'get_weather'], usage: { input_tokens: 36, output_tokens: 87 } },
   anthropic: { text: 'message.json', tools: 'message-tools.json', toolNames: ['get_weather', 'get_time'], usage: { input_tokens: 3895, output_tokens: 503, cached_input_tokens: 1800 } },
   gemini: { text: 'generate-content.json', tools: 'generate-content-tools.json', toolNames: ['get_weather', 'get_weather'], usage: { input_tokens: 8, output_tokens: 32, reasoning_tokens: 20 } },
 };
@@ -440,7 +444,7 @@ describe.each(PROTOCOLS.flatMap((client) => PROTOCOLS.map((upstream) => [client,
       const calls = readBack.value.parts.filter((part) => part.type === 'tool-call');
       expect(calls.map((call) => call.name)).toEqual(responseFixtures[upstream].toolNames);
       for (const call of calls) expect(typeof JSON.parse(call.arguments)).toBe('object');
-      if (client !== upstream && client !== 'gemini') {
+      if (client !== upstream && (client === 'openai' || client === 'anthropic')) {
         const prefix = client === 'openai' ? 'call_' : 'toolu_';
         for (const call of calls) expect(call.id.startsWith(prefix)).toBe(true);
         expect(new Set(calls.map((call) => call.id)).size).toBe(calls.length);

@@ -1,14 +1,17 @@
-// Stream translation for all nine client × channel pairs, fed from the providers' published
+// Stream translation for all sixteen client × channel pairs, fed from the providers' published
 // stream examples and read back through the client format's own decoder.
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../core/types';
 import { createStreamTranslator } from './index';
 import { chunks, context, inbound, parseFrames, readBack, run } from './shared/test-helpers';
+import type { InboundRequest } from './types';
 
-const PROTOCOLS: Protocol[] = ['openai', 'anthropic', 'gemini'];
+const PROTOCOLS: Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];
 
-function streamingRequest(protocol: Protocol, extra: Record<string, unknown> = {}) {
+function streamingRequest(protocol: Protocol, extra: Record<string, unknown> = {}): InboundRequest {
   switch (protocol) {
+    case 'openai-responses':
+      return inbound('openai-responses', { model: 'm', stream: true, input: 'hi', ...extra });
     case 'openai':
       return inbound('openai', { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }], ...extra });
     case 'anthropic':
@@ -20,6 +23,11 @@ function streamingRequest(protocol: Protocol, extra: Record<string, unknown> = {
 
 const textFixtures: Record<Protocol, { file: string; text: string; usage: { input_tokens: number; output_tokens: number } }> = {
   openai: { file: 'chat-stream.chunks.txt', text: 'Hello! How can I help?', usage: { input_tokens: 9, output_tokens: 6 } },
+  'openai-responses': {
+    file: 'stream-text.chunks.txt',
+    text: 'Why did the scarecrow win an award?\n\nBecause he was outstanding in his field!',
+    usage: { input_tokens: 11, output_tokens: 18 },
+  },
   anthropic: { file: 'stream.chunks.txt', text: 'Hello!', usage: { input_tokens: 25, output_tokens: 15 } },
   gemini: { file: 'stream.chunks.txt', text: 'The quick brown fox jumps over the lazy dog.', usage: { input_tokens: 9, output_tokens: 22 } },
 };
@@ -31,6 +39,14 @@ const toolFixtures: Record<Protocol, { file: string; text: string; tools: { name
     tools: [
       { name: 'get_current_weather', arguments: { location: 'Boston, MA' } },
       { name: 'get_current_weather', arguments: { location: 'Paris' } },
+    ],
+  },
+  'openai-responses': {
+    file: 'stream-function-call.chunks.txt',
+    text: '',
+    tools: [
+      { name: 'get_weather', arguments: { location: 'Paris, France' } },
+      { name: 'get_weather', arguments: { location: 'Bogotá, Colombia' } },
     ],
   },
   anthropic: {
@@ -51,10 +67,12 @@ const toolFixtures: Record<Protocol, { file: string; text: string; tools: { name
   },
 };
 
-const errorFixtures: Record<Protocol, { file: string; status: number }> = {
-  openai: { file: 'chat-stream-error.chunks.txt', status: 502 },
-  anthropic: { file: 'stream-error.chunks.txt', status: 503 },
-  gemini: { file: 'stream-error.chunks.txt', status: 503 },
+/** The partial text each error fixture streams before its error. */
+const errorFixtures: Record<Protocol, { file: string; status: number; partial: string }> = {
+  openai: { file: 'chat-stream-error.chunks.txt', status: 500, partial: 'Partial' },
+  'openai-responses': { file: 'stream-error.chunks.txt', status: 429, partial: 'Hello' },
+  anthropic: { file: 'stream-error.chunks.txt', status: 503, partial: 'Partial' },
+  gemini: { file: 'stream-error.chunks.txt', status: 503, partial: 'Partial' },
 };
 
 const pairs = PROTOCOLS.flatMap((client) => PROTOCOLS.map((upstream) => [client, upstream] as const));
@@ -81,14 +99,14 @@ describe.each(pairs)('%s client ← %s channel', (client, upstream) => {
     expect(summary.tools.map((tool) => ({ name: tool.name, arguments: JSON.parse(tool.arguments) }))).toEqual(tools);
     expect(summary.finish).toBe(client === 'gemini' ? 'tool_calls' : 'tool_calls');
     expect(translator.observation.finish_reason).toBe('tool_calls');
-    if (client !== upstream) {
+    if (client !== upstream && client !== 'openai-responses') {
       const prefix = client === 'openai' ? 'call_' : client === 'anthropic' ? 'toolu_' : '';
       for (const tool of summary.tools) expect(tool.id.startsWith(prefix)).toBe(true);
     }
   });
 
   it('ends with the client format error event when the upstream errors mid-stream', () => {
-    const { file, status } = errorFixtures[upstream];
+    const { file, status, partial } = errorFixtures[upstream];
     const translator = createStreamTranslator(streamingRequest(client), upstream, context);
     const frames = run(translator, chunks(upstream, file));
     expect(translator.observation.completed).toBe(false);
@@ -100,10 +118,14 @@ describe.each(pairs)('%s client ← %s channel', (client, upstream) => {
     } else if (client === 'anthropic') {
       expect(last?.event).toBe('error');
       expect(frames.join('')).not.toContain('message_stop');
+    } else if (client === 'openai-responses') {
+      // Same dialect passes the upstream's own `error` event through; translated streams end with response.failed.
+      expect(last?.event).toBe(upstream === client ? 'error' : 'response.failed');
+      expect(frames.join('')).not.toContain('response.completed');
     } else {
       expect(last?.data).toMatchObject({ error: { code: expect.any(Number), status: expect.any(String) } });
     }
-    if (client !== upstream) expect(readBack(client, frames).text).toBe('Partial');
+    if (client !== upstream) expect(readBack(client, frames).text).toBe(partial);
   });
 
   it('fail() after the first token emits the client error event, never a clean finish', () => {

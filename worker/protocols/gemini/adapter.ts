@@ -1,6 +1,6 @@
 // The Gemini generateContent wire format, assembled from its parts.
 import type { Adapter } from '../adapter';
-import { buildGeminiEmbeddingsRequest, readGeminiEmbeddings } from './embeddings';
+import { buildGeminiEmbeddingsRequest, geminiEmbeddingsToCanonical, readGeminiEmbeddings, renderGeminiEmbeddings } from './embeddings';
 import { classifyGeminiError, renderGeminiError } from './errors';
 import { parseGeminiInbound } from './request';
 import { buildGeminiRequest, passthroughGeminiRequest } from './request-build';
@@ -23,5 +23,10 @@ export const geminiAdapter: Adapter = {
   passthroughRequest: passthroughGeminiRequest,
   passthroughResponse: passthroughGeminiResponse,
   createPassthroughStream: () => createGeminiPassthroughStream(),
-  embeddings: { buildRequest: buildGeminiEmbeddingsRequest, readResponse: readGeminiEmbeddings },
+  embeddings: {
+    toCanonical: geminiEmbeddingsToCanonical,
+    renderResponse: renderGeminiEmbeddings,
+    buildRequest: buildGeminiEmbeddingsRequest,
+    readResponse: readGeminiEmbeddings,
+  },
 };

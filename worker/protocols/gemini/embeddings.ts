@@ -1,9 +1,12 @@
-// Gemini as the upstream for embeddings: `:batchEmbedContents`.
+// Gemini embeddings across dialects. As the upstream: canonical inputs → `:batchEmbedContents`
+// (one call whatever the client's method), vectors validated on the way back. As the client's
+// format: `:embedContent` ({content}) and `:batchEmbedContents` ({requests}) → canonical, and
+// vectors rendered as `{embedding:{values}}` or `{embeddings:[{values}]}`.
 import type { CanonicalEmbeddingRequest, CanonicalEmbeddingResponse } from '../canonical';
-import type { Result, UpstreamRequest, UpstreamTarget } from '../types';
+import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
-import { isPlainObject } from '../shared/validation';
-import { stripModelPrefix } from './request';
+import { isPlainObject, numberVector, unsupported } from '../shared/validation';
+import { embedTexts, stripModelPrefix } from './request';
 import { geminiHeaders, geminiUrl } from './request-build';
 
 export function buildGeminiEmbeddingsRequest(request: CanonicalEmbeddingRequest, target: UpstreamTarget): Result<UpstreamRequest> {
@@ -25,13 +28,34 @@ export function buildGeminiEmbeddingsRequest(request: CanonicalEmbeddingRequest,
 
 export function readGeminiEmbeddings(text: string, request: CanonicalEmbeddingRequest): Result<CanonicalEmbeddingResponse> {
   const body = parseJson(text);
-  if (!isPlainObject(body) || !Array.isArray(body.embeddings)) return { ok: false, error: malformedUpstream('no embeddings') };
+  if (!isPlainObject(body)) return { ok: false, error: malformedUpstream('no embeddings') };
+  // `:embedContent` answers {embedding}, `:batchEmbedContents` answers {embeddings}.
+  const items: unknown[] = Array.isArray(body.embeddings) ? (body.embeddings as unknown[]) : body.embedding !== undefined ? [body.embedding] : [];
+  if (items.length === 0) return { ok: false, error: malformedUpstream('no embeddings') };
   const vectors: number[][] = [];
-  for (const item of body.embeddings as unknown[]) {
-    if (!isPlainObject(item) || !Array.isArray(item.values)) return { ok: false, error: malformedUpstream('bad embedding') };
-    vectors.push(item.values as number[]);
+  for (const item of items) {
+    const vector = isPlainObject(item) ? numberVector(item.values) : null;
+    if (vector === null) return { ok: false, error: malformedUpstream('an embedding is not a list of numbers') };
+    vectors.push(vector);
   }
   if (vectors.length !== request.inputs.length) return { ok: false, error: malformedUpstream('embedding count mismatch') };
   // Gemini reports no token usage for embeddings: null lets the pipeline estimate it.
   return { ok: true, value: { vectors, usage: null } };
+}
+
+/** A Gemini client's embedding request as canonical (for an OpenAI-compatible channel). */
+export function geminiEmbeddingsToCanonical(inbound: InboundRequest): Result<CanonicalEmbeddingRequest> {
+  const batch = Array.isArray(inbound.body.requests);
+  const items: unknown[] = batch ? (inbound.body.requests as unknown[]) : [inbound.body];
+  const dimensions = new Set(items.map((item) => (isPlainObject(item) && typeof item.outputDimensionality === 'number' ? item.outputDimensionality : null)));
+  if (dimensions.size > 1) {
+    return unsupported('requests', 'All requests of one batch must ask for the same outputDimensionality on this channel.');
+  }
+  const [only] = dimensions;
+  return { ok: true, value: { inputs: embedTexts(inbound.body, batch), dimensions: only ?? null } };
+}
+
+export function renderGeminiEmbeddings(response: CanonicalEmbeddingResponse, inbound: InboundRequest): string {
+  if (Array.isArray(inbound.body.requests)) return JSON.stringify({ embeddings: response.vectors.map((values) => ({ values })) });
+  return JSON.stringify({ embedding: { values: response.vectors[0] ?? [] } });
 }

@@ -46,14 +46,20 @@ export function toGeminiFinishReason(reason: FinishReason): string {
   }
 }
 
-/** Gemini's candidatesTokenCount excludes thinking; canonical output includes it. */
+/**
+ * Gemini's candidatesTokenCount excludes thinking; canonical output includes it. The prompt
+ * count includes cached content (`cachedContentTokenCount`, a cache read): clamped to the
+ * input so it can never exceed it. Gemini reports no cache writes (explicit caches are
+ * created through their own API, implicit ones are free to write).
+ */
 export function convertGeminiUsage(usage: unknown): Usage | null {
   if (!isPlainObject(usage)) return null;
   const thoughts = tokenCount(usage.thoughtsTokenCount);
+  const input = tokenCount(usage.promptTokenCount) + tokenCount(usage.toolUsePromptTokenCount);
   return usageOf({
-    input_tokens: tokenCount(usage.promptTokenCount) + tokenCount(usage.toolUsePromptTokenCount),
+    input_tokens: input,
     output_tokens: tokenCount(usage.candidatesTokenCount) + thoughts,
-    cached_input_tokens: tokenCount(usage.cachedContentTokenCount),
+    cached_input_tokens: Math.min(tokenCount(usage.cachedContentTokenCount), input),
     reasoning_tokens: thoughts,
   });
 }
@@ -66,13 +72,14 @@ export interface GeminiUsage {
   thoughtsTokenCount?: number;
 }
 
+/** Canonical usage in Gemini's shape: cache reads as cachedContentTokenCount; cache writes have no field and stay inside promptTokenCount. */
 export function toGeminiUsage(usage: Usage): GeminiUsage {
   const output: GeminiUsage = {
     promptTokenCount: usage.input_tokens,
     candidatesTokenCount: Math.max(0, usage.output_tokens - usage.reasoning_tokens),
     totalTokenCount: usage.input_tokens + usage.output_tokens,
   };
-  if (usage.cached_input_tokens > 0) output.cachedContentTokenCount = usage.cached_input_tokens;
+  if (usage.cached_input_tokens > 0) output.cachedContentTokenCount = Math.min(usage.cached_input_tokens, usage.input_tokens);
   if (usage.reasoning_tokens > 0) output.thoughtsTokenCount = usage.reasoning_tokens;
   return output;
 }

@@ -1,12 +1,14 @@
 // Canonical request → a Gemini generateContent upstream request; and same-dialect passthrough.
-import type { CanonicalMessage, CanonicalRequest, ImageSource } from '../canonical';
+import type { CanonicalMessage, CanonicalRequest, ImageSource, ReasoningState } from '../canonical';
 import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
 import { joinUrl } from '../openai/request-passthrough';
 import { imageFromUrl, mediaTypeFromUrl } from '../shared/images';
 import { passthroughBody } from '../shared/passthrough-body';
-import { invalid, isPlainObject } from '../shared/validation';
+import { stateForUpstream } from '../shared/reasoning-state';
+import { argumentsObject, invalid, isPlainObject } from '../shared/validation';
 import { thinkingBudgetForEffort } from './mapping';
-import { stripModelPrefix } from './request';
+import { partState, stripModelPrefix } from './request';
+import type { GeminiPart } from './request-schema';
 
 export function geminiHeaders(apiKey: string): Record<string, string> {
   return { 'x-goog-api-key': apiKey, 'content-type': 'application/json' };
@@ -35,29 +37,69 @@ function toolResponse(text: string): Record<string, unknown> {
   return { result: text };
 }
 
-function convertMessage(message: CanonicalMessage, index: number, names: Map<string, string>): Result<Record<string, unknown>[]> {
-  const parts: Record<string, unknown>[] = [];
-  if (message.role === 'assistant') {
-    for (const [partIndex, part] of message.parts.entries()) {
-      if (part.type === 'text') {
-        if (part.text !== '') parts.push({ text: part.text });
-      } else if (part.type === 'tool-call') {
-        let args: unknown;
-        try {
-          args = part.arguments.trim() === '' ? {} : JSON.parse(part.arguments);
-        } catch {
-          args = undefined;
-        }
-        if (!isPlainObject(args)) {
-          return invalid(`messages[${index}].tool_calls[${partIndex}].function.arguments`, 'Tool call arguments must be a JSON object.');
-        }
-        names.set(part.id, part.name);
-        parts.push({ functionCall: { name: part.name, args } });
-      }
-      // Reasoning from earlier turns is not replayed to Gemini (its thought signatures are its own).
-    }
-    return { ok: true, value: parts };
+function signed(part: Record<string, unknown>, state: ReasoningState | undefined): Record<string, unknown> {
+  const own = stateForUpstream('gemini', state);
+  return own ? { ...part, thoughtSignature: own.value } : part;
+}
+
+interface ModelItem {
+  kind: 'text' | 'call' | 'thought' | 'carrier';
+  part: Record<string, unknown>;
+}
+
+/**
+ * Where a bare Gemini signature (reasoning with text '', the form other client formats hand
+ * a signature back in) goes: onto a neighbouring function call without one (Gemini checks
+ * signatures on function calls and signs the first call of a turn), else a neighbouring text
+ * part. The part before it is tried first: our stream encoders emit state right after its
+ * part (./stream.ts); a non-streamed answer may have put it just before.
+ */
+function carrierTarget(items: ModelItem[], index: number): ModelItem | undefined {
+  const free = (item: ModelItem | undefined, kind: ModelItem['kind']): boolean => item?.kind === kind && item.part.thoughtSignature === undefined;
+  const before = items[index - 1];
+  const after = items[index + 1];
+  for (const kind of ['call', 'text'] as const) {
+    if (free(before, kind)) return before;
+    if (free(after, kind)) return after;
   }
+  return undefined;
+}
+
+/**
+ * A model turn. Gemini state goes back on exactly the part it came with; any other dialect's
+ * state is stripped. Reasoning is replayed only when it carries Gemini state: as a thought
+ * part with its text, or, when its text is '', onto the part it belongs to (carrierTarget).
+ */
+function modelParts(message: Extract<CanonicalMessage, { role: 'assistant' }>, index: number, names: Map<string, string>): Result<Record<string, unknown>[]> {
+  const items: ModelItem[] = [];
+  for (const [partIndex, part] of message.parts.entries()) {
+    if (part.type === 'text') {
+      if (part.text !== '' || stateForUpstream('gemini', part.state)) items.push({ kind: 'text', part: signed({ text: part.text }, part.state) });
+    } else if (part.type === 'tool-call') {
+      const args = argumentsObject(part.arguments);
+      if (args === null) {
+        return invalid(`messages[${index}].tool_calls[${partIndex}].function.arguments`, 'Tool call arguments must be a JSON object.');
+      }
+      names.set(part.id, part.name);
+      items.push({ kind: 'call', part: signed({ functionCall: { name: part.name, args } }, part.state) });
+    } else {
+      const own = stateForUpstream('gemini', part.state);
+      if (own && part.text !== '') items.push({ kind: 'thought', part: { text: part.text, thought: true, thoughtSignature: own.value } });
+      else if (own) items.push({ kind: 'carrier', part: { text: '', thoughtSignature: own.value } });
+    }
+  }
+  const parts: Record<string, unknown>[] = [];
+  for (const [itemIndex, item] of items.entries()) {
+    const target = item.kind === 'carrier' ? carrierTarget(items, itemIndex) : undefined;
+    if (target) target.part.thoughtSignature = item.part.thoughtSignature;
+    else parts.push(item.part);
+  }
+  return { ok: true, value: parts };
+}
+
+function convertMessage(message: CanonicalMessage, index: number, names: Map<string, string>): Result<Record<string, unknown>[]> {
+  if (message.role === 'assistant') return modelParts(message, index, names);
+  const parts: Record<string, unknown>[] = [];
   for (const part of message.parts) {
     if (part.type !== 'tool-result') continue;
     const name = names.get(part.tool_call_id);
@@ -151,13 +193,63 @@ export function buildGeminiRequest(request: CanonicalRequest, target: UpstreamTa
   };
 }
 
+function foreignSignature(part: unknown): boolean {
+  return isPlainObject(part) && typeof part.thoughtSignature === 'string' && partState(part as GeminiPart)?.dialect !== 'gemini';
+}
+
+function modelTurns(body: Record<string, unknown>): unknown[] {
+  return Array.isArray(body.contents) ? (body.contents as unknown[]) : [];
+}
+
+function hasForeignState(body: Record<string, unknown>): boolean {
+  return modelTurns(body).some((content) => isPlainObject(content) && Array.isArray(content.parts) && (content.parts as unknown[]).some(foreignSignature));
+}
+
+/**
+ * Another dialect's state (an envelope we handed a Gemini client) is stripped before a Gemini
+ * channel sees it: Gemini would reject a signature it did not make. Only then is the body
+ * re-serialised; Gemini's own signatures otherwise pass byte for byte.
+ */
+function withoutForeignState(body: Record<string, unknown>): Record<string, unknown> {
+  const contents = modelTurns(body).map((content) => {
+    if (!isPlainObject(content) || !Array.isArray(content.parts)) return content;
+    const parts = (content.parts as unknown[]).map((part) => {
+      if (!foreignSignature(part)) return part;
+      const { thoughtSignature: _dropped, ...rest } = part as Record<string, unknown>;
+      return rest;
+    });
+    return { ...content, parts };
+  });
+  return { ...body, contents };
+}
+
+function passthroughMethod(inbound: InboundRequest): string {
+  if (inbound.operation === 'embed') return Array.isArray(inbound.body.requests) ? 'batchEmbedContents' : 'embedContent';
+  return inbound.stream ? 'streamGenerateContent' : 'generateContent';
+}
+
+/**
+ * The client's bytes, the model in the path. `:batchEmbedContents` names the model once per
+ * request too, and Gemini requires it to match the path: those are rewritten (an embedding
+ * request has no prompt cache whose bytes we would need to keep).
+ */
 export function passthroughGeminiRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest> {
-  const body = passthroughBody(inbound.raw, {});
+  let body: Result<string>;
+  if (inbound.operation === 'embed' && Array.isArray(inbound.body.requests)) {
+    const model = `models/${stripModelPrefix(target.upstream_model)}`;
+    const requests = (inbound.body.requests as unknown[]).map((item) => (isPlainObject(item) ? { ...item, model } : item));
+    body = { ok: true, value: JSON.stringify({ ...inbound.body, requests }) };
+  } else if (inbound.operation === 'embed') {
+    // `:embedContent` may name the model in the body as well: only a present one is replaced.
+    body = passthroughBody(inbound.raw, { model: `models/${stripModelPrefix(target.upstream_model)}` });
+  } else if (hasForeignState(inbound.body)) {
+    body = { ok: true, value: JSON.stringify(withoutForeignState(inbound.body)) };
+  } else body = passthroughBody(inbound.raw, {});
   if (!body.ok) return body;
   return {
     ok: true,
     value: {
-      url: geminiUrl(target.base_url, target.upstream_model, inbound.stream ? 'streamGenerateContent' : 'generateContent'),
+      url: geminiUrl(target.base_url, target.upstream_model, passthroughMethod(inbound)),
       headers: geminiHeaders(target.api_key),
       body: body.value,
     },

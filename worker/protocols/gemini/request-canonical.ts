@@ -2,7 +2,7 @@
 import type { AssistantPart, CanonicalMessage, CanonicalRequest, CanonicalTool, ReasoningConfig, ResponseFormat, ToolChoice, UserPart } from '../canonical';
 import type { InboundRequest, Result } from '../types';
 import { unsupported } from '../shared/validation';
-import { generateBody } from './request';
+import { generateBody, partState } from './request';
 import type { GeminiGenerateRequest, GeminiPart } from './request-schema';
 
 /** Tool-call ids for Gemini history, which usually has none: positional and deterministic. */
@@ -77,6 +77,34 @@ function convertPart(
   return unsupported(`${param}.${known}`, `Parts of kind '${known}' cannot be sent to this channel.`);
 }
 
+/**
+ * Puts a part's `thoughtSignature` where canonical keeps it. Gemini's own state stays on the
+ * part that carried it (an empty signature-only part becomes an empty text part). Another
+ * dialect's state (an envelope we handed out) is that dialect's reasoning: it joins the
+ * reasoning just before it (our encoders put it right after the thoughts it signs), else it
+ * becomes a reasoning part of its own in that place.
+ */
+function placeState(parts: (UserPart | AssistantPart)[], converted: UserPart | AssistantPart | null, part: GeminiPart): void {
+  const state = partState(part);
+  if (state === undefined || (converted !== null && converted.type !== 'text' && converted.type !== 'tool-call' && converted.type !== 'reasoning')) {
+    if (converted) parts.push(converted);
+    return;
+  }
+  if (state.dialect === 'gemini') {
+    const carrier = converted ?? { type: 'text' as const, text: '' };
+    carrier.state = state;
+    parts.push(carrier);
+    return;
+  }
+  const previous = parts.at(-1);
+  const ownText = converted?.type === 'reasoning' ? converted.text : '';
+  if (previous?.type === 'reasoning' && previous.state === undefined) {
+    previous.text += ownText;
+    previous.state = state;
+  } else parts.push({ type: 'reasoning', text: ownText, state });
+  if (converted && converted.type !== 'reasoning' && !(converted.type === 'text' && converted.text === '')) parts.push(converted);
+}
+
 function convertContents(request: GeminiGenerateRequest): Result<CanonicalMessage[]> {
   const toolIds = new ToolCallIds();
   const messages: CanonicalMessage[] = [];
@@ -86,7 +114,9 @@ function convertContents(request: GeminiGenerateRequest): Result<CanonicalMessag
     for (const [partIndex, part] of content.parts.entries()) {
       const converted = convertPart(part, role, `contents[${index}].parts[${partIndex}]`, toolIds);
       if (!converted.ok) return converted;
-      if (converted.value) parts.push(converted.value);
+      // Reasoning state exists only in model turns.
+      if (role === 'assistant') placeState(parts, converted.value, part);
+      else if (converted.value) parts.push(converted.value);
     }
     messages.push(role === 'assistant' ? { role, parts: parts as AssistantPart[] } : { role, parts: parts as UserPart[] });
   }

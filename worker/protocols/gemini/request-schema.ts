@@ -78,3 +78,33 @@ export const geminiGenerateRequest = z
 
 export type GeminiGenerateRequest = z.input<typeof geminiGenerateRequest>;
 export type GeminiPart = z.input<typeof geminiPart>;
+
+/** `:countTokens`: either bare `contents` or a whole `generateContentRequest`. */
+export const geminiCountTokensRequest = z
+  .object({
+    contents: z.array(content).min(1).optional(),
+    generateContentRequest: geminiGenerateRequest.optional(),
+  })
+  .loose()
+  .refine((body) => body.contents !== undefined || body.generateContentRequest !== undefined, {
+    message: 'Either contents or generateContentRequest is required.',
+    path: ['contents'],
+  });
+
+const embedContentRequest = z
+  .object({
+    model: z.string().max(300).optional(),
+    content: z.object({ parts: z.array(z.object({ text: z.string() }).loose()).min(1) }).loose(),
+    taskType: z.string().optional(),
+    title: z.string().optional(),
+    outputDimensionality: z.int().min(1).max(65_536).optional(),
+  })
+  .loose();
+
+/** `:embedContent`. */
+export const geminiEmbedRequest = embedContentRequest;
+/** `:batchEmbedContents`. */
+export const geminiBatchEmbedRequest = z.object({ requests: z.array(embedContentRequest).min(1).max(2048) }).loose();
+
+export type GeminiEmbedRequest = z.input<typeof geminiEmbedRequest>;
+export type GeminiBatchEmbedRequest = z.input<typeof geminiBatchEmbedRequest>;

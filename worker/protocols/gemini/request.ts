@@ -1,8 +1,19 @@
-// Gemini as the client's format: validate the body (model and stream come from the path).
+// Gemini as the client's format: validate the body (model and stream come from the path) for
+// every method a Gemini route serves: generateContent / streamGenerateContent, countTokens,
+// embedContent and batchEmbedContents.
+import type { ReasoningState } from '../canonical';
 import type { InboundRequest, Result, RouteContext } from '../types';
 import { estimateTokens } from '../shared/estimate';
+import { newestStateDialect, stateFromClient } from '../shared/reasoning-state';
 import { isPlainObject, validate } from '../shared/validation';
-import { geminiGenerateRequest, type GeminiGenerateRequest } from './request-schema';
+import {
+  geminiBatchEmbedRequest,
+  geminiCountTokensRequest,
+  geminiEmbedRequest,
+  geminiGenerateRequest,
+  type GeminiGenerateRequest,
+  type GeminiPart,
+} from './request-schema';
 
 export function stripModelPrefix(model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model;
@@ -21,6 +32,89 @@ function capabilities(request: GeminiGenerateRequest): string[] {
   return output;
 }
 
+/** A part's `thoughtSignature` as reasoning state (native Gemini state, or an envelope of another dialect's). */
+export function partState(part: GeminiPart): ReasoningState | undefined {
+  const value = part.thoughtSignature;
+  return typeof value === 'string' && value !== '' ? stateFromClient('gemini', value, { kind: 'thought_signature' }) : undefined;
+}
+
+function boundDialect(request: Pick<GeminiGenerateRequest, 'contents'>): InboundRequest['bound_dialect'] {
+  return newestStateDialect(request.contents.flatMap((content) => content.parts.map(partState)));
+}
+
+function base(body: Record<string, unknown>, raw: string, route: RouteContext, model: string) {
+  return { protocol: 'gemini' as const, model, body, raw, headers: route.headers ?? {}, query: route.query ?? '' };
+}
+
+function parseGenerate(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<InboundRequest> {
+  const parsed = validate(geminiGenerateRequest, body);
+  if (!parsed.ok) return parsed;
+  const request = parsed.value;
+  return {
+    ok: true,
+    value: {
+      ...base(body, raw, route, model),
+      operation: 'generate',
+      stream: route.path_stream === true,
+      include_usage: route.path_stream === true,
+      capabilities: capabilities(request),
+      input_tokens_estimate:
+        estimateTokens(body.contents) + estimateTokens(body.systemInstruction ?? null) + estimateTokens(body.tools ?? null),
+      max_output_tokens: request.generationConfig?.maxOutputTokens ?? null,
+      bound_dialect: boundDialect(request),
+    },
+  };
+}
+
+function parseCountTokens(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<InboundRequest> {
+  const parsed = validate(geminiCountTokensRequest, body);
+  if (!parsed.ok) return parsed;
+  const inner = parsed.value.generateContentRequest;
+  const counted = inner ? { contents: inner.contents, systemInstruction: inner.systemInstruction, tools: inner.tools } : { contents: parsed.value.contents };
+  return {
+    ok: true,
+    value: {
+      ...base(body, raw, route, model),
+      operation: 'count_tokens',
+      stream: false,
+      include_usage: false,
+      capabilities: [],
+      input_tokens_estimate: estimateTokens(counted),
+      max_output_tokens: null,
+      bound_dialect: null,
+    },
+  };
+}
+
+/** The texts to embed, in order: one for `:embedContent`, one per request for `:batchEmbedContents`. */
+export function embedTexts(body: Record<string, unknown>, batch: boolean): string[] {
+  const join = (content: unknown): string =>
+    isPlainObject(content) && Array.isArray(content.parts)
+      ? (content.parts as unknown[]).map((part) => (isPlainObject(part) && typeof part.text === 'string' ? part.text : '')).join('')
+      : '';
+  if (!batch) return [join(body.content)];
+  return Array.isArray(body.requests) ? (body.requests as unknown[]).map((item) => join(isPlainObject(item) ? item.content : null)) : [];
+}
+
+function parseEmbed(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<InboundRequest> {
+  const batch = route.path_batch === true;
+  const parsed = batch ? validate(geminiBatchEmbedRequest, body) : validate(geminiEmbedRequest, body);
+  if (!parsed.ok) return parsed;
+  return {
+    ok: true,
+    value: {
+      ...base(body, raw, route, model),
+      operation: 'embed',
+      stream: false,
+      include_usage: false,
+      capabilities: [],
+      input_tokens_estimate: estimateTokens(embedTexts(body, batch)),
+      max_output_tokens: null,
+      bound_dialect: null,
+    },
+  };
+}
+
 export function parseGeminiInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
   if (!isPlainObject(body)) {
     return { ok: false, error: { kind: 'invalid_request', message: 'The request body must be a JSON object.' } };
@@ -29,31 +123,14 @@ export function parseGeminiInbound(body: unknown, raw: string, route: RouteConte
   if (model === '' || model.length > 256) {
     return { ok: false, error: { kind: 'invalid_request', message: 'The model must be named in the path.', param: 'model' } };
   }
-  if (route.operation !== 'generate') {
-    return { ok: false, error: { kind: 'not_found', message: 'Only generateContent and streamGenerateContent are served.' } };
+  switch (route.operation) {
+    case 'generate':
+      return parseGenerate(body, raw, route, model);
+    case 'count_tokens':
+      return parseCountTokens(body, raw, route, model);
+    case 'embed':
+      return parseEmbed(body, raw, route, model);
   }
-  const parsed = validate(geminiGenerateRequest, body);
-  if (!parsed.ok) return parsed;
-  const request = parsed.value;
-  return {
-    ok: true,
-    value: {
-      protocol: 'gemini',
-      operation: 'generate',
-      model,
-      stream: route.path_stream === true,
-      include_usage: route.path_stream === true,
-      body,
-      raw,
-      capabilities: capabilities(request),
-      input_tokens_estimate:
-        estimateTokens(body.contents) + estimateTokens(body.systemInstruction ?? null) + estimateTokens(body.tools ?? null),
-      max_output_tokens: request.generationConfig?.maxOutputTokens ?? null,
-      bound_dialect: null,
-      headers: route.headers ?? {},
-      query: route.query ?? '',
-    },
-  };
 }
 
 export function generateBody(body: Record<string, unknown>): GeminiGenerateRequest {

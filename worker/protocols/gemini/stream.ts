@@ -1,14 +1,23 @@
 // Gemini streams (`:streamGenerateContent?alt=sse`, one GenerateContentResponse per `data:`):
 // decode upstream chunks into canonical events, encode canonical events as chunks, or pass through.
+//
+// Reasoning state in streams (the rule every encoder relies on): a `reasoning-state` event
+// belongs to the part whose events came just before it: the text or reasoning deltas of that
+// part, or the tool call that just ended (after its `tool-call-end`). This is the order in
+// which Anthropic (`signature_delta` closing a thinking block) and the Responses API
+// (`encrypted_content` on `output_item.done`) deliver state too. A state with no part of its
+// own before it (a Gemini part that carries only a signature) stands alone.
 import type { Usage } from '../../core/types';
 import { errorStatus, type GatewayError } from '../../errors';
 import type { StreamDecoder, StreamEncoder } from '../adapter';
 import type { CanonicalStreamEvent, FinishReason } from '../canonical';
 import type { InboundRequest, ResponseContext, SourceEvent, StreamTranslator } from '../types';
 import { ids } from '../shared/ids';
-import { sseFrame } from '../shared/sse';
+import { stateForClient } from '../shared/reasoning-state';
+import { sseFrame, streamEventObject, unreadableStreamEvent } from '../shared/sse';
 import { createPassthroughStream } from '../shared/stream-translator';
-import { isPlainObject } from '../shared/validation';
+import { malformedUpstream } from '../shared/upstream-failure';
+import { argumentsObject } from '../shared/validation';
 import { geminiErrorBody, geminiErrorFromObject } from './errors';
 import { convertGeminiUsage, toGeminiFinishReason, toGeminiUsage } from './mapping';
 import { readCandidate, wantsThoughts } from './response';
@@ -21,16 +30,17 @@ export function createGeminiStreamDecoder(): StreamDecoder {
 
   return {
     push(event: SourceEvent): CanonicalStreamEvent[] {
-      const parsed: unknown = JSON.parse(event.data);
-      const chunk: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
-      if (!isPlainObject(chunk)) throw new Error('chunk is not a JSON object');
+      // A JSON array (`alt=json` style) carries the chunk as its first element.
+      const chunk = streamEventObject(event.data);
+      if (chunk === null) return [{ type: 'error', error: unreadableStreamEvent(event.data) }];
       if (chunk.error !== undefined) return [{ type: 'error', error: geminiErrorFromObject(chunk.error) }];
       const events: CanonicalStreamEvent[] = [];
       if (!started) {
         started = true;
         events.push({ type: 'message-start' });
       }
-      const { parts, finish_reason } = readCandidate(chunk);
+      const { parts, finish_reason, malformed } = readCandidate(chunk);
+      if (malformed !== null) return [...events, { type: 'error', error: malformedUpstream(malformed) }];
       for (const part of parts) {
         if (part.type === 'text') {
           if (part.text !== '') events.push({ type: 'text-delta', text: part.text });
@@ -45,6 +55,8 @@ export function createGeminiStreamDecoder(): StreamDecoder {
           events.push({ type: 'tool-call-delta', index, arguments: part.arguments });
           events.push({ type: 'tool-call-end', index });
         }
+        // After the part's own events: the state belongs to the part just streamed.
+        if (part.state) events.push({ type: 'reasoning-state', state: part.state });
       }
       if (finish_reason !== null) finishReason = finish_reason === 'stop' && sawToolCall ? 'tool_calls' : finish_reason;
       const usage = convertGeminiUsage(chunk.usageMetadata);
@@ -63,11 +75,25 @@ export function geminiStreamError(error: GatewayError): string[] {
   return [sseFrame(JSON.stringify(geminiErrorBody(error, errorStatus(error))))];
 }
 
-export function createGeminiStreamEncoder(inbound: InboundRequest, context: ResponseContext): StreamEncoder {
+/**
+ * A stream encoder that can fail on its own: `failure` is set when an event could not be
+ * expressed in the client's format (Gemini: tool arguments that are not a JSON object). The
+ * encoder has then returned the client's error frame and emits nothing more; the translator
+ * reads `failure` into observation.upstream_error so the attempt is logged as failed.
+ */
+export interface FailableStreamEncoder extends StreamEncoder {
+  readonly failure: GatewayError | null;
+}
+
+export function createGeminiStreamEncoder(inbound: InboundRequest, context: ResponseContext): FailableStreamEncoder {
   const showThoughts = wantsThoughts(inbound);
   const suffix = `,"modelVersion":${JSON.stringify(context.model)},"responseId":${JSON.stringify(ids.geminiResponse(context.request_id))}}`;
   const toolCalls = new Map<number, { name: string; arguments: string }>();
   let usage: Usage | null = null;
+  let failure: GatewayError | null = null;
+  let closed = false;
+  /** A finished function call held back for one event: a reasoning-state right after it is its signature. */
+  let heldCall: Record<string, unknown> | null = null;
 
   const chunk = (parts: unknown[], finishReason?: string): string => {
     const candidate: Record<string, unknown> = { content: { parts, role: 'model' } };
@@ -76,61 +102,89 @@ export function createGeminiStreamEncoder(inbound: InboundRequest, context: Resp
     const usageText = finishReason !== undefined && usage ? `,"usageMetadata":${JSON.stringify(toGeminiUsage(usage))}` : '';
     return sseFrame(`{"candidates":[${JSON.stringify(candidate)}]${usageText}${suffix}`);
   };
+  const release = (): string[] => {
+    if (heldCall === null) return [];
+    const part = heldCall;
+    heldCall = null;
+    return [chunk([part])];
+  };
+
+  const encodeEvent = (event: CanonicalStreamEvent): string[] => {
+    switch (event.type) {
+      case 'message-start':
+        return [];
+      case 'text-delta':
+        return [chunk([{ text: event.text }])];
+      case 'reasoning-delta':
+        return showThoughts ? [chunk([{ text: event.text, thought: true }])] : [];
+      case 'reasoning-state': {
+        const signature = stateForClient('gemini', event.state);
+        if (heldCall !== null) {
+          heldCall = { ...heldCall, thoughtSignature: signature };
+          return release();
+        }
+        // Text and thoughts went out already: the state follows on an empty part of its own.
+        return [chunk([{ text: '', thoughtSignature: signature }])];
+      }
+      case 'tool-call-start':
+        toolCalls.set(event.index, { name: event.name, arguments: '' });
+        return [];
+      case 'tool-call-delta': {
+        const call = toolCalls.get(event.index);
+        if (call) call.arguments += event.arguments;
+        return [];
+      }
+      case 'tool-call-end': {
+        // Gemini has no partial function-call arguments: a call goes out whole when it is complete.
+        const call = toolCalls.get(event.index);
+        toolCalls.delete(event.index);
+        if (!call) return [];
+        const args = argumentsObject(call.arguments);
+        if (args === null) {
+          failure = malformedUpstream('The upstream produced tool call arguments that are not a JSON object.');
+          return geminiStreamError(failure);
+        }
+        heldCall = { functionCall: { name: call.name, args } };
+        return [];
+      }
+      case 'usage':
+        usage = event.usage;
+        return [];
+      case 'finish':
+        return [chunk([{ text: '' }], toGeminiFinishReason(event.finish_reason))];
+      case 'error':
+        return geminiStreamError(event.error);
+    }
+  };
 
   return {
-    encode(event: CanonicalStreamEvent): string[] {
-      switch (event.type) {
-        case 'message-start':
-          return [];
-        case 'text-delta':
-          return [chunk([{ text: event.text }])];
-        case 'reasoning-delta':
-          return showThoughts ? [chunk([{ text: event.text, thought: true }])] : [];
-        case 'tool-call-start':
-          toolCalls.set(event.index, { name: event.name, arguments: '' });
-          return [];
-        case 'tool-call-delta': {
-          const call = toolCalls.get(event.index);
-          if (call) call.arguments += event.arguments;
-          return [];
-        }
-        case 'tool-call-end': {
-          // Gemini has no partial function-call arguments: a call goes out whole when it is complete.
-          const call = toolCalls.get(event.index);
-          toolCalls.delete(event.index);
-          if (!call) return [];
-          let args: unknown;
-          try {
-            args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
-          } catch {
-            args = undefined;
-          }
-          if (!isPlainObject(args)) {
-            return geminiStreamError({
-              kind: 'upstream',
-              status: 502,
-              error_class: 'server',
-              message: 'The upstream produced tool call arguments that are not a JSON object.',
-            });
-          }
-          return [chunk([{ functionCall: { name: call.name, args } }])];
-        }
-        case 'usage':
-          usage = event.usage;
-          return [];
-        case 'finish':
-          return [chunk([{ text: '' }], toGeminiFinishReason(event.finish_reason))];
-        case 'error':
-          return geminiStreamError(event.error);
-      }
+    get failure() {
+      return failure;
     },
-    fail: geminiStreamError,
+    encode(event: CanonicalStreamEvent): string[] {
+      if (closed || failure !== null) return [];
+      const released = event.type === 'reasoning-state' || event.type === 'usage' ? [] : release();
+      const frames = encodeEvent(event);
+      // After an error frame nothing else goes out, not even a held call.
+      return failure !== null || event.type === 'error' ? frames : [...released, ...frames];
+    },
+    fail(error: GatewayError): string[] {
+      if (closed || failure !== null) return [];
+      closed = true;
+      heldCall = null;
+      return geminiStreamError(error);
+    },
   };
 }
 
 export function createGeminiPassthroughStream(): StreamTranslator {
   return createPassthroughStream(createGeminiStreamDecoder(), {
-    frame: (event) => sseFrame(event.data),
+    frame(event, events) {
+      const failed = events.find((item) => item.type === 'error');
+      // An unreadable chunk is not forwarded: the client gets its own format's error event instead.
+      if (failed?.type === 'error' && streamEventObject(event.data) === null) return geminiStreamError(failed.error).join('');
+      return sseFrame(event.data);
+    },
     closing: [],
     fail: geminiStreamError,
   });

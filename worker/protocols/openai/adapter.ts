@@ -1,6 +1,6 @@
 // The OpenAI Chat Completions / Embeddings wire format, assembled from its parts.
 import type { Adapter } from '../adapter';
-import { openaiEmbeddingsToCanonical, renderOpenaiEmbeddings } from './embeddings';
+import { buildOpenaiEmbeddingsRequest, openaiEmbeddingsToCanonical, readOpenaiEmbeddings, renderOpenaiEmbeddings } from './embeddings';
 import { classifyOpenaiError, renderOpenaiError } from './errors';
 import { parseOpenaiInbound } from './request';
 import { buildOpenaiRequest } from './request-build';
@@ -23,6 +23,11 @@ export const openaiAdapter: Adapter = {
   classifyError: classifyOpenaiError,
   passthroughRequest: passthroughOpenaiRequest,
   passthroughResponse: passthroughOpenaiResponse,
-  createPassthroughStream: (inbound) => createOpenaiPassthroughStream(inbound),
-  embeddings: { toCanonical: openaiEmbeddingsToCanonical, renderResponse: renderOpenaiEmbeddings },
+  createPassthroughStream: createOpenaiPassthroughStream,
+  embeddings: {
+    toCanonical: openaiEmbeddingsToCanonical,
+    renderResponse: renderOpenaiEmbeddings,
+    buildRequest: buildOpenaiEmbeddingsRequest,
+    readResponse: readOpenaiEmbeddings,
+  },
 };

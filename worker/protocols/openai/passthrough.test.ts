@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildUpstreamRequest, createStreamTranslator, parseInbound, translateResponse } from '../index';
+import { usageOf } from '../../core/metering';
 import { chunks, context, fixture, inbound, inboundRaw, parseFrames, run, target } from '../shared/test-helpers';
 
 describe('openai → openai request passthrough', () => {
@@ -67,8 +68,27 @@ describe('openai → openai response passthrough', () => {
     expect(body.model).toBe('catalog-model');
     expect(body.provider).toBe('acme-east');
     expect(body.choices).toEqual(JSON.parse(text).choices);
-    expect(translated.value.usage).toEqual({ input_tokens: 19, output_tokens: 10, cached_input_tokens: 0, reasoning_tokens: 0 });
+    expect(translated.value.usage).toEqual(usageOf({ input_tokens: 19, output_tokens: 10 }));
     expect(translated.value.finish_reason).toBe('stop');
+  });
+
+  it('splices usage.cost (what the caller is charged) into the usage object, every other byte unchanged', () => {
+    const request = inbound('openai', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const text = '{"id":"c1","model":"gpt-4o-mini","provider":"x","choices":[{"index":0,"message":{"role":"assistant","content":"hé"},"finish_reason":"stop"}],\n "usage" : { "prompt_tokens" : 1000000, "completion_tokens":500000,"total_tokens":1500000 } }';
+    const translated = translateResponse(request, 'openai', text, { ...context, price: { input_per_mtok: 1, output_per_mtok: 2 } });
+    expect(translated.ok && translated.value.body).toBe(
+      '{"id":"c1","model":"catalog-model","provider":"acme-east","choices":[{"index":0,"message":{"role":"assistant","content":"hé"},"finish_reason":"stop"}],\n "usage" : { "prompt_tokens" : 1000000, "completion_tokens":500000,"total_tokens":1500000,"cost":2 } }',
+    );
+  });
+
+  it('replaces an upstream reseller cost with our charge, and prices cache reads at their own rate', () => {
+    const request = inbound('openai', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const text = '{"choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1000000,"completion_tokens":0,"total_tokens":1000000,"prompt_tokens_details":{"cached_tokens":400000},"cost":9.99}}';
+    const price = { input_per_mtok: 1, output_per_mtok: 2, cached_input_per_mtok: 0.5 };
+    const translated = translateResponse(request, 'openai', text, { ...context, price });
+    expect(translated.ok && JSON.parse(translated.value.body).usage.cost).toBeCloseTo(0.8, 10);
+    expect(translated.ok && translated.value.body).toContain('"cost":0.8');
+    expect(translated.ok && translated.value.body).not.toContain('9.99');
   });
 
   it('rejects a non-JSON upstream body as a 502', () => {
@@ -97,14 +117,17 @@ describe('openai → openai stream passthrough', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
 
-  it('re-emits every event unchanged when the client asked for usage', () => {
+  it('re-emits every event unchanged when the client asked for usage, with cost spliced into the usage chunk', () => {
     const events = chunks('openai', 'chat-stream.chunks.txt');
     const translator = createStreamTranslator(streaming(true), 'openai', context);
     const frames = run(translator, events);
-    expect(frames).toEqual(events.map((event) => `data: ${event.data}\n\n`));
-    expect(translator.observation).toEqual({
+    // context.price: $1 / $2 per million: 9 input and 6 output tokens cost 0.000021.
+    const expected = events.map((event) => `data: ${event.data.replace('"reasoning_tokens":0}}}', '"reasoning_tokens":0},"cost":0.000021}}')}\n\n`);
+    expect(frames).toEqual(expected);
+    expect(frames.filter((frame, index) => frame !== `data: ${events[index]?.data}\n\n`)).toHaveLength(1);
+    expect(translator.observation).toMatchObject({
       first_token: true,
-      usage: { input_tokens: 9, output_tokens: 6, cached_input_tokens: 0, reasoning_tokens: 0 },
+      usage: usageOf({ input_tokens: 9, output_tokens: 6 }),
       finish_reason: 'stop',
       upstream_error: null,
       completed: true,
@@ -137,7 +160,8 @@ describe('openai → openai stream passthrough', () => {
     const frames = run(translator, chunks('openai', 'chat-stream-error.chunks.txt'));
     expect(frames).toHaveLength(3);
     expect(translator.observation.completed).toBe(false);
-    expect(translator.observation.upstream_error).toMatchObject({ kind: 'upstream', status: 502, error_class: 'server' });
+    // The fixture's `server_error` type is classified by openai/errors.ts.
+    expect(translator.observation.upstream_error).toMatchObject({ kind: 'upstream', error_class: 'server' });
   });
 
   it('fail() ends with an OpenAI error event and no [DONE]', () => {
@@ -149,10 +173,15 @@ describe('openai → openai stream passthrough', () => {
     ]);
   });
 
-  it('turns unreadable upstream data into an error event', () => {
+  it('turns unreadable upstream data into an error event with a generic message (no parser text on the wire)', () => {
     const translator = createStreamTranslator(streaming(true), 'openai', context);
-    const frames = translator.push({ data: '{not json' });
-    expect(frames.join('')).toContain('"error"');
+    const frames = translator.push({ data: '{not json sk-live-abcdef123456' });
+    expect(parseFrames(frames)).toEqual([
+      { data: { error: { message: expect.stringContaining('The upstream sent an unreadable stream event.'), type: 'server_error', code: expect.anything() } } },
+    ]);
+    expect(frames.join('')).not.toMatch(/JSON|position|token|sk-live/);
     expect(translator.observation.upstream_error?.kind).toBe('upstream');
+    expect(translator.observation.completed).toBe(false);
+    expect(translator.push({ data: '[DONE]' })).toEqual([]);
   });
 });

@@ -3,9 +3,10 @@
 import type { CanonicalResponse, ResponsePart } from '../canonical';
 import type { InboundRequest, ResponseContext, Result, TranslatedResponse } from '../types';
 import { ids } from '../shared/ids';
-import { editResponseObject } from '../shared/passthrough-body';
+import { editResponseObject, setUsageCost } from '../shared/passthrough-body';
+import { usageCost } from '../../core/metering';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
-import { isPlainObject } from '../shared/validation';
+import { argumentsObject, isPlainObject } from '../shared/validation';
 import { convertOpenaiUsage, mapOpenaiFinishReason, toOpenaiFinishReason, toOpenaiUsage } from './mapping';
 
 function firstChoice(body: Record<string, unknown>): Record<string, unknown> | null {
@@ -27,13 +28,19 @@ export function readOpenaiResponse(text: string): Result<CanonicalResponse> {
   if (typeof message.content === 'string' && message.content !== '') parts.push({ type: 'text', text: message.content });
   else if (typeof message.refusal === 'string' && message.refusal !== '') parts.push({ type: 'text', text: message.refusal });
   if (Array.isArray(message.tool_calls)) {
-    for (const call of message.tool_calls as unknown[]) {
+    for (const [index, call] of (message.tool_calls as unknown[]).entries()) {
       if (!isPlainObject(call) || !isPlainObject(call.function)) continue;
+      const args = call.function.arguments;
+      // Arguments that are not a JSON object make the answer malformed: the pipeline logs it
+      // and retries another channel, rather than a client receiving a call with made-up `{}`.
+      if (typeof args !== 'string' || argumentsObject(args) === null) {
+        return { ok: false, error: malformedUpstream(`tool call ${index} has arguments that are not a JSON object`) };
+      }
       parts.push({
         type: 'tool-call',
         id: typeof call.id === 'string' ? call.id : '',
         name: typeof call.function.name === 'string' ? call.function.name : '',
-        arguments: typeof call.function.arguments === 'string' ? call.function.arguments : '{}',
+        arguments: args,
       });
     }
   }
@@ -72,7 +79,7 @@ export function renderOpenaiResponse(response: CanonicalResponse, _inbound: Inbo
       },
     ],
   };
-  if (response.usage) body.usage = toOpenaiUsage(response.usage);
+  if (response.usage) body.usage = toOpenaiUsage(response.usage, context.price);
   return JSON.stringify(body);
 }
 
@@ -83,9 +90,11 @@ export function passthroughOpenaiResponse(
 ): Result<TranslatedResponse> {
   const body = parseJson(text);
   if (!isPlainObject(body)) return { ok: false, error: malformedUpstream('not a JSON object') };
-  const edited = editResponseObject(text, { model: context.model, provider: context.channel_id }, { provider: context.channel_id });
-  if (edited === null) return { ok: false, error: malformedUpstream('not a JSON object') };
+  const renamed = editResponseObject(text, { model: context.model, provider: context.channel_id }, { provider: context.channel_id });
+  if (renamed === null) return { ok: false, error: malformedUpstream('not a JSON object') };
   const usage = convertOpenaiUsage(body.usage);
+  // `usage.cost`, spliced in so every other byte of the upstream's answer stays as it came.
+  const edited = usage ? setUsageCost(renamed, usageCost(usage, context.price)) : renamed;
   if (inbound.operation === 'embed') return { ok: true, value: { body: edited, usage, finish_reason: null } };
   const choice = firstChoice(body);
   return { ok: true, value: { body: edited, usage, finish_reason: mapOpenaiFinishReason(choice?.finish_reason) } };

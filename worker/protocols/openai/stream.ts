@@ -5,9 +5,11 @@ import type { StreamDecoder, StreamEncoder } from '../adapter';
 import type { CanonicalStreamEvent, FinishReason } from '../canonical';
 import type { InboundRequest, ResponseContext, SourceEvent, StreamTranslator } from '../types';
 import { ids } from '../shared/ids';
-import { sseFrame } from '../shared/sse';
+import { sseFrame, streamEventObject, unreadableStreamEvent } from '../shared/sse';
 import { createPassthroughStream } from '../shared/stream-translator';
 import { isPlainObject } from '../shared/validation';
+import { setUsageCost } from '../shared/passthrough-body';
+import { usageCost } from '../../core/metering';
 import { openaiErrorBody, openaiErrorFromObject } from './errors';
 import { convertOpenaiUsage, mapOpenaiFinishReason, toOpenaiFinishReason, toOpenaiUsage } from './mapping';
 
@@ -41,8 +43,9 @@ export function createOpenaiStreamDecoder(): StreamDecoder {
         done = true;
         return finish();
       }
-      const chunk: unknown = JSON.parse(data);
-      if (!isPlainObject(chunk)) throw new Error('chunk is not a JSON object');
+      // OpenAI chunks are objects; an array is as unreadable as broken JSON here.
+      const chunk = data.startsWith('[') ? null : streamEventObject(data);
+      if (chunk === null) return [{ type: 'error', error: unreadableStreamEvent(data) }];
       if (chunk.error !== undefined && chunk.error !== null) return [{ type: 'error', error: openaiErrorFromObject(chunk.error) }];
       const events: CanonicalStreamEvent[] = [];
       if (!started) {
@@ -153,6 +156,9 @@ export function createOpenaiStreamEncoder(inbound: InboundRequest, context: Resp
           return frames;
         case 'tool-call-end':
           return frames;
+        case 'reasoning-state':
+          // Chat Completions has no field for opaque reasoning state: it is not shown.
+          return frames;
         case 'usage':
           usage = event;
           return frames;
@@ -160,7 +166,7 @@ export function createOpenaiStreamEncoder(inbound: InboundRequest, context: Resp
           start(frames);
           frames.push(chunk({}, toOpenaiFinishReason(event.finish_reason)));
           if (inbound.include_usage && usage?.type === 'usage') {
-            frames.push(openaiFrame(`${prefix}"choices":[],"usage":${JSON.stringify(toOpenaiUsage(usage.usage))}}`));
+            frames.push(openaiFrame(`${prefix}"choices":[],"usage":${JSON.stringify(toOpenaiUsage(usage.usage, context.price))}}`));
           }
           frames.push(DONE);
           return frames;
@@ -181,12 +187,18 @@ function isUsageOnlyChunk(data: string): boolean {
   }
 }
 
-export function createOpenaiPassthroughStream(inbound: InboundRequest): StreamTranslator {
+export function createOpenaiPassthroughStream(inbound: InboundRequest, context: ResponseContext): StreamTranslator {
   return createPassthroughStream(createOpenaiStreamDecoder(), {
     frame(event, events) {
+      const failed = events.find((item) => item.type === 'error');
+      // An unreadable chunk is not forwarded: the client gets its own format's error event instead.
+      if (failed?.type === 'error' && streamEventObject(event.data.trim()) === null) return openaiStreamError(failed.error).join('');
+      const usage = events.find((item) => item.type === 'usage');
+      if (usage?.type !== 'usage') return openaiFrame(event.data);
       // We forced include_usage upstream for metering; drop the usage chunk the client did not ask for.
-      if (!inbound.include_usage && events.some((item) => item.type === 'usage') && isUsageOnlyChunk(event.data)) return null;
-      return openaiFrame(event.data);
+      if (!inbound.include_usage && isUsageOnlyChunk(event.data)) return null;
+      // The client asked for usage: add `cost` (what it is charged), spliced into the upstream's bytes.
+      return openaiFrame(inbound.include_usage ? setUsageCost(event.data, usageCost(usage.usage, context.price)) : event.data);
     },
     closing: [DONE],
     fail: openaiStreamError,

@@ -78,3 +78,24 @@ export function editResponseObject(
   if (addition !== '') splices.push({ start: at, end: at, text: addition });
   return applySplices(raw, splices);
 }
+
+/**
+ * Sets `"cost": <usd>` inside the top-level `usage` object of a response or stream chunk
+ * (OpenRouter's convention: what the caller is charged), splicing so every other byte stays
+ * as the upstream sent it. An upstream's own `cost` (a reseller's price to us) is replaced:
+ * the caller must see our charge, not our cost. Text without a usage object is returned as is.
+ */
+export function setUsageCost(raw: string, cost: number): string {
+  const top = scanObject(raw);
+  if (!top) return raw;
+  const usage = top.members.filter((member) => member.key === 'usage').at(-1);
+  if (!usage) return raw;
+  const inner = scanObject(raw, usage.value_start);
+  if (!inner) return raw;
+  const text = JSON.stringify(Number.isFinite(cost) ? cost : 0);
+  const existing = inner.members.filter((member) => member.key === 'cost');
+  if (existing.length > 0) return applySplices(raw, existing.map((member) => ({ start: member.value_start, end: member.value_end, text })));
+  const last = inner.members.at(-1);
+  const splice = last ? { start: last.value_end, end: last.value_end, text: `,"cost":${text}` } : { start: inner.open + 1, end: inner.open + 1, text: `"cost":${text}` };
+  return applySplices(raw, [splice]);
+}

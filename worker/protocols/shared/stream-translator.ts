@@ -1,12 +1,21 @@
 // Two ways to run a stream: translated (upstream decoder → canonical events → client encoder)
 // and passthrough (upstream frames re-emitted as they came, decoded only to observe). Both
 // gather the StreamObservation the pipeline logs, and neither throws.
-import type { Usage } from '../../core/types';
 import type { GatewayError } from '../../errors';
 import type { StreamDecoder, StreamEncoder } from '../adapter';
 import type { CanonicalStreamEvent } from '../canonical';
 import type { SourceEvent, StreamObservation, StreamTranslator } from '../types';
-import { malformedUpstream } from './upstream-failure';
+import { malformedUpstream, safeMessage } from './upstream-failure';
+
+/**
+ * The client sees a generic message for an upstream event we could not read; the detail
+ * (a parser's message, which may quote the upstream's bytes) goes to the log only.
+ */
+export function unreadableEvent(caught: unknown): GatewayError {
+  const detail = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+  console.error(`upstream stream event could not be read: ${safeMessage(detail)}`);
+  return malformedUpstream('an event could not be read');
+}
 
 export function createObservation(): StreamObservation {
   return { first_token: false, usage: null, finish_reason: null, upstream_error: null, completed: false, output_characters: 0 };
@@ -46,7 +55,7 @@ function safely<T>(run: () => T[], onError: (error: GatewayError) => T[]): T[] {
   try {
     return run();
   } catch (caught) {
-    return onError(malformedUpstream(caught instanceof Error ? caught.message : 'stream decoding failed'));
+    return onError(unreadableEvent(caught));
   }
 }
 
@@ -66,6 +75,11 @@ export function createTranslatingStream(decoder: StreamDecoder, encoder: StreamE
         break;
       }
       frames.push(...encoder.encode(event));
+      if (encoder.failure) {
+        observation.upstream_error = encoder.failure;
+        closed = true;
+        break;
+      }
       if (event.type === 'finish') closed = true;
     }
     return frames;
@@ -126,7 +140,7 @@ export function createPassthroughStream(decoder: StreamDecoder, framing: Passthr
         events = decoder.push(event);
       } catch (caught) {
         // Unreadable upstream data: end the client's stream with its own error event.
-        const error = malformedUpstream(caught instanceof Error ? caught.message : 'bad event');
+        const error = unreadableEvent(caught);
         observation.upstream_error = error;
         closed = true;
         return framing.fail(error);
@@ -153,8 +167,4 @@ export function createPassthroughStream(decoder: StreamDecoder, framing: Passthr
       return framing.fail(error);
     },
   };
-}
-
-export function sumUsage(usage: Usage): number {
-  return usage.input_tokens + usage.output_tokens;
 }

@@ -1,10 +1,11 @@
 // Micro-benchmark: µs per upstream chunk for same-dialect passthrough and each cross-dialect
-// pair. Run with `npx tsx worker/protocols/bench-stream.ts`. Not part of `npm test`.
-import type { Protocol } from '../core/types';
-import { createStreamTranslator, parseInbound } from './index';
-import type { InboundRequest, SourceEvent } from './types';
+// pair of the four formats. Run with `npx tsx test/bench/bench-stream.ts`. Not part of `npm test`.
+import type { Protocol } from '../../worker/core/types';
+import { createStreamTranslator, parseInbound } from '../../worker/protocols/index';
+import { chunks } from '../../worker/protocols/shared/test-helpers';
+import type { InboundRequest, ResponseContext, SourceEvent } from '../../worker/protocols/types';
 
-const PROTOCOLS: Protocol[] = ['openai', 'anthropic', 'gemini'];
+const PROTOCOLS: Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2000);
 const DELTAS = 200;
 
@@ -12,6 +13,22 @@ const DELTAS = 200;
 function upstreamStream(protocol: Protocol): SourceEvent[] {
   const word = (index: number) => ` token${index}`;
   switch (protocol) {
+    case 'openai-responses': {
+      // The published stream's opening and closing events around DELTAS text deltas.
+      const fixture = chunks('openai-responses', 'stream-text.chunks.txt');
+      const isDelta = (event: SourceEvent) => event.event === 'response.output_text.delta';
+      const first = fixture.findIndex(isDelta);
+      const last = fixture.findLastIndex(isDelta);
+      const itemId = 'msg_0f9c4b2f224d858000695fa063d4708197af73c2f37cb0b9d3';
+      return [
+        ...fixture.slice(0, first),
+        ...Array.from({ length: DELTAS }, (_, index) => ({
+          event: 'response.output_text.delta',
+          data: `{"type":"response.output_text.delta","content_index":0,"delta":${JSON.stringify(word(index))},"item_id":"${itemId}","logprobs":[],"output_index":0,"sequence_number":${index + first}}`,
+        })),
+        ...fixture.slice(last + 1),
+      ];
+    }
     case 'openai': {
       const chunk = (delta: string, finish: string | null = null) =>
         `{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${JSON.stringify(finish)}}],"usage":null}`;
@@ -44,6 +61,7 @@ function upstreamStream(protocol: Protocol): SourceEvent[] {
 
 function clientRequest(protocol: Protocol): InboundRequest {
   const bodies: Record<Protocol, unknown> = {
+    'openai-responses': { model: 'm', stream: true, input: 'hi' },
     openai: { model: 'm', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] },
     anthropic: { model: 'm', stream: true, max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] },
     gemini: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
@@ -54,7 +72,13 @@ function clientRequest(protocol: Protocol): InboundRequest {
   return parsed.value;
 }
 
-const context = { request_id: 'req_bench', model: 'catalog-model', created_ms: 1_700_000_000_000, channel_id: 'bench' };
+const context: ResponseContext = {
+  request_id: 'req_bench',
+  model: 'catalog-model',
+  created_ms: 1_700_000_000_000,
+  channel_id: 'bench',
+  price: { input_per_mtok: 1, output_per_mtok: 2 },
+};
 const rows: { client: Protocol; channel: Protocol; mode: string; us_per_chunk: number; chunks: number }[] = [];
 let sink = 0;
 
