@@ -2,7 +2,7 @@
 // connection for queries, each used by one statement at a time.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { LogRecord } from '../worker/core/types';
-import { CREATE_INCOMING_KEYS_TABLE, CREATE_LOG_TABLE, appendLogRecord } from './log-table';
+import { CREATE_INCOMING_KEYS_TABLE, CREATE_LOG_TABLE, MIGRATE_LOG_TABLE, appendLogRecord } from './log-table';
 
 export interface IngestResult {
   /** The records stored by this call, in input order (duplicates left out). */
@@ -25,6 +25,7 @@ export async function openLogStore(dbPath: string): Promise<LogStore> {
   const writer = await instance.connect();
   const reader = await instance.connect();
   await writer.run(CREATE_LOG_TABLE);
+  for (const statement of MIGRATE_LOG_TABLE) await writer.run(statement);
   await writer.run(CREATE_INCOMING_KEYS_TABLE);
   const counted = await reader.runAndReadAll('SELECT count(*)::DOUBLE AS rows FROM log');
   let rows = Number(counted.getRowObjectsJson()[0]?.rows ?? 0);

@@ -29,8 +29,21 @@ CREATE TABLE IF NOT EXISTS log (
   usage_estimated     BOOLEAN  NOT NULL,
   cost_usd            DOUBLE   NOT NULL,
   price_usd           DOUBLE   NOT NULL,
-  final               BOOLEAN  NOT NULL
+  final               BOOLEAN  NOT NULL,
+  cache_write_tokens    INTEGER NOT NULL DEFAULT 0,
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0
 )`;
+
+/**
+ * Columns added after the first release, in order. The appender writes by position, and
+ * ALTER TABLE appends at the end, so new columns always go last in CREATE_LOG_TABLE too:
+ * a file made before them and a new file then have the same column order. Each statement
+ * is a no-op on a table that already has the column.
+ */
+export const MIGRATE_LOG_TABLE = [
+  'ALTER TABLE log ADD COLUMN IF NOT EXISTS cache_write_tokens INTEGER DEFAULT 0',
+  'ALTER TABLE log ADD COLUMN IF NOT EXISTS cache_write_1h_tokens INTEGER DEFAULT 0',
+];
 
 /** Keys of one ingest batch, for the duplicate check (in memory, per connection). */
 export const CREATE_INCOMING_KEYS_TABLE = `
@@ -68,5 +81,7 @@ export function appendLogRecord(appender: DuckDBAppender, record: LogRecord): vo
   appender.appendDouble(record.cost_usd);
   appender.appendDouble(record.price_usd);
   appender.appendBoolean(record.final);
+  appender.appendInteger(record.cache_write_tokens);
+  appender.appendInteger(record.cache_write_1h_tokens);
   appender.endRow();
 }

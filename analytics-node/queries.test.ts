@@ -39,6 +39,10 @@ const records = [
     key_id: 'key-2',
     cost_usd: 0.01,
     price_usd: 0.03,
+    input_tokens: 3_000,
+    cached_input_tokens: 1_000,
+    cache_write_tokens: 1_200,
+    cache_write_1h_tokens: 700,
   }),
   // a failed first attempt of a1: costs nothing billable, not final
   makeRecord({ request_id: 'a1', attempt: 2, ts_end: NOW - 1_500, final: false, error_class: 'server', ttft_ms: null, price_usd: 0, cost_usd: 0 }),
@@ -69,6 +73,8 @@ describe('GET /stats', () => {
     expect(acme!.cost_usd).toBeCloseTo(0.003, 12);
     expect(acme!.revenue_usd).toBeCloseTo(0.004, 12);
     expect(zeta).toMatchObject({ requests: 1, errors: 0, ttft_p50_ms: 500, ttft_p95_ms: 500, tokens_per_s: null });
+    expect(zeta).toMatchObject({ cached_input_tokens: 1_000, cache_write_tokens: 1_200, cache_write_1h_tokens: 700 });
+    expect(acme).toMatchObject({ cached_input_tokens: 0, cache_write_tokens: 0, cache_write_1h_tokens: 0 });
   });
 
   it('widens with the window', async () => {
@@ -97,6 +103,7 @@ describe('GET /usage', () => {
       ['2027-01-15', 'gpt-4o-mini', 4],
     ]);
     expect(rows[1]).toMatchObject({ input_tokens: 400, output_tokens: 80 + 50 + 100 + 150 });
+    expect(rows[0]).toMatchObject({ input_tokens: 3_000, cached_input_tokens: 1_000, cache_write_tokens: 1_200, cache_write_1h_tokens: 700 });
     expect(rows[1]!.cost_usd).toBeCloseTo(0.503, 12);
     expect(rows[1]!.revenue_usd).toBeCloseTo(0.704, 12);
   });
@@ -110,6 +117,25 @@ describe('GET /usage', () => {
 
   it.each(['from=yesterday', 'from=2027-01-15&to=2027-01-01', 'color=blue'])('answers 400 to %s', async (query) => {
     expect((await node.app.request(`/usage?${query}`, authorized)).status).toBe(400);
+  });
+});
+
+describe('GET /requests/:request_id', () => {
+  it('needs the internal secret', async () => {
+    expect((await node.app.request('/requests/a1')).status).toBe(401);
+  });
+
+  it('answers every attempt of the request, first first, with every field as logged', async () => {
+    const response = await node.app.request('/requests/a1', authorized);
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { records: unknown[] };
+    expect(answer.records).toEqual(records.filter((record) => record.request_id === 'a1').sort((a, b) => a.attempt - b.attempt));
+    const z1 = (await (await node.app.request('/requests/z1', authorized)).json()) as { records: unknown[] };
+    expect(z1.records).toEqual([records.find((record) => record.request_id === 'z1')]);
+  });
+
+  it('answers 404 for a request it never saw', async () => {
+    expect((await node.app.request('/requests/nope', authorized)).status).toBe(404);
   });
 });
 

@@ -1,6 +1,6 @@
 // SQL over the log table: the /stats and /usage answers, and the start-up rebuild of the
 // in-memory rollups (pre-aggregated in DuckDB: per pair × second × histogram bucket).
-import type { ErrorClass } from '../worker/core/types';
+import type { ErrorClass, LogRecord } from '../worker/core/types';
 import { TOKENS_PER_S_HISTOGRAM, TTFT_HISTOGRAM, bucketSql } from './histogram';
 import type { LogStore } from './log-store';
 import { GENERATION_TOKENS_PER_SECOND_SQL, countsAsRecentAttempt, isChannelFailure } from './outcome';
@@ -15,6 +15,10 @@ export interface ChannelStats {
   ttft_p50_ms: number | null;
   ttft_p95_ms: number | null;
   tokens_per_s: number | null;
+  /** Prompt-cache reads and writes (5-minute and 1-hour), summed over the window. */
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   cost_usd: number;
   revenue_usd: number;
 }
@@ -25,6 +29,10 @@ export interface UsageRow {
   requests: number;
   input_tokens: number;
   output_tokens: number;
+  /** Subsets of input_tokens: cache reads, 5-minute and 1-hour cache writes. */
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   cost_usd: number;
   revenue_usd: number;
 }
@@ -45,6 +53,9 @@ export async function queryStats(store: LogStore, windowS: number, nowMs: number
        round(approx_quantile(ttft_ms, 0.5), 1) AS ttft_p50_ms,
        round(approx_quantile(ttft_ms, 0.95), 1) AS ttft_p95_ms,
        round(approx_quantile(tokens_per_s, 0.5), 2) AS tokens_per_s,
+       sum(cached_input_tokens)::DOUBLE AS cached_input_tokens,
+       sum(cache_write_tokens)::DOUBLE AS cache_write_tokens,
+       sum(cache_write_1h_tokens)::DOUBLE AS cache_write_1h_tokens,
        sum(cost_usd) AS cost_usd,
        sum(price_usd) AS revenue_usd
      FROM (SELECT *, ${GENERATION_TOKENS_PER_SECOND_SQL} AS tokens_per_s FROM log
@@ -70,11 +81,24 @@ export async function queryUsage(store: LogStore, filter: UsageFilter): Promise<
        count(*) FILTER (WHERE final)::DOUBLE AS requests,
        coalesce(sum(input_tokens) FILTER (WHERE final), 0)::DOUBLE AS input_tokens,
        coalesce(sum(output_tokens) FILTER (WHERE final), 0)::DOUBLE AS output_tokens,
+       coalesce(sum(cached_input_tokens) FILTER (WHERE final), 0)::DOUBLE AS cached_input_tokens,
+       coalesce(sum(cache_write_tokens) FILTER (WHERE final), 0)::DOUBLE AS cache_write_tokens,
+       coalesce(sum(cache_write_1h_tokens) FILTER (WHERE final), 0)::DOUBLE AS cache_write_1h_tokens,
        sum(cost_usd) AS cost_usd,
        sum(price_usd) AS revenue_usd
      FROM log WHERE ${conditions.join(' AND ')}
      GROUP BY ALL ORDER BY day, model`,
     values,
+  );
+}
+
+/** Every attempt of one request, first attempt first: what the gateway logged and charged. */
+export async function queryRequest(store: LogStore, requestId: string): Promise<LogRecord[]> {
+  // BIGINT columns come back as strings from DuckDB's JSON rows: cast the epoch-ms ones.
+  return store.query<LogRecord>(
+    `SELECT * REPLACE (ts_start::DOUBLE AS ts_start, ts_end::DOUBLE AS ts_end)
+     FROM log WHERE request_id = $1 ORDER BY attempt`,
+    [requestId],
   );
 }
 

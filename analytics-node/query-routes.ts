@@ -1,9 +1,9 @@
-// Read-only routes: /stats, /usage, /scores, /health.
+// Read-only routes: /stats, /usage, /requests/:id, /scores, /health.
 import { Hono } from 'hono';
 import type { ScoreTable } from '../worker/core/types';
 import { internalAuth } from './internal-auth';
 import type { LogStore } from './log-store';
-import { queryStats, queryUsage } from './queries';
+import { queryRequest, queryStats, queryUsage } from './queries';
 import { firstIssue, statsQuerySchema, usageQuerySchema } from './schemas';
 
 const DAY_MS = 86_400_000;
@@ -37,6 +37,14 @@ export function queryRoutes(options: QueryRoutesOptions): Hono {
     }
     const { user, key } = parsed.data;
     return c.json(await queryUsage(options.store, { fromMs, toMs, user, key }));
+  });
+
+  // One request's attempts, for an operator chasing a charge (and the money tests end to end).
+  route.get('/requests/:request_id', internalAuth(options.internalSecret), async function request(c) {
+    const requestId = c.req.param('request_id');
+    if (requestId.length === 0 || requestId.length > 256) return c.json({ error: 'request_id: 1 to 256 characters', path: 'request_id' }, 400);
+    const records = await queryRequest(options.store, requestId);
+    return records.length === 0 ? c.json({ error: 'not found' }, 404) : c.json({ records });
   });
 
   route.get('/scores', (c) => c.json(options.currentScores()));

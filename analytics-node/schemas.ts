@@ -41,6 +41,9 @@ export const logRecordSchema = z.object({
   input_tokens: count,
   output_tokens: count,
   cached_input_tokens: count,
+  // Absent from workers older than cache-write metering: they wrote nothing to a cache we knew of.
+  cache_write_tokens: count.default(0),
+  cache_write_1h_tokens: count.default(0),
   reasoning_tokens: count,
   usage_estimated: z.boolean(),
   cost_usd: dollars,

@@ -31,6 +31,8 @@ export function makeRecord(overrides: Partial<LogRecord> = {}): LogRecord {
     input_tokens: 100,
     output_tokens: 80,
     cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     usage_estimated: false,
     cost_usd: 0.001,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { channelModelSchema, channelSchema } from '../config/schema';
 import { channelModels, channels, models, type ChannelModelRow, type ChannelRow } from '../db/schema';
+import { priceColumns, storedPrice } from '../db/price-columns';
 import { invalid, invalidateCaches, notFound, parseBody } from './respond';
 
 const patchSchema = z
@@ -110,9 +111,7 @@ function linkStatements(database: D1Database, channelId: string, entries: Channe
       channel_id: channelId,
       model_id: entry.model,
       upstream_model: entry.upstream_model ?? entry.model,
-      cost_input_per_mtok: entry.cost.input_per_mtok,
-      cost_output_per_mtok: entry.cost.output_per_mtok,
-      cost_cached_input_per_mtok: entry.cost.cached_input_per_mtok ?? null,
+      ...priceColumns('cost', entry.cost),
       created_at: now,
       updated_at: now,
     }),
@@ -145,11 +144,7 @@ function channelView(row: ChannelRow, links: ChannelModelRow[]) {
     models: links.map((link) => ({
       model: link.model_id,
       upstream_model: link.upstream_model,
-      cost: {
-        input_per_mtok: link.cost_input_per_mtok,
-        output_per_mtok: link.cost_output_per_mtok,
-        ...(link.cost_cached_input_per_mtok === null ? {} : { cached_input_per_mtok: link.cost_cached_input_per_mtok }),
-      },
+      cost: storedPrice('cost', link),
     })),
     weight: row.weight,
     priority: row.priority,

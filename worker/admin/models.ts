@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { modelSchema, tokenPriceSchema } from '../config/schema';
 import { models, type ModelRow } from '../db/schema';
+import { priceColumns, storedPrice } from '../db/price-columns';
 import { invalid, invalidateCaches, notFound, parseBody, parseJsonArray } from './respond';
 
 const patchSchema = z
@@ -38,9 +39,7 @@ modelRoutes.post('/', async (c) => {
     .values({
       id: model.id,
       aliases: JSON.stringify(model.aliases),
-      price_input_per_mtok: model.price.input_per_mtok,
-      price_output_per_mtok: model.price.output_per_mtok,
-      price_cached_input_per_mtok: model.price.cached_input_per_mtok ?? null,
+      ...priceColumns('price', model.price),
       context_length: model.context_length ?? null,
       capabilities: JSON.stringify(model.capabilities),
       enabled: model.enabled,
@@ -66,11 +65,7 @@ modelRoutes.patch('/:id', async (c) => {
   }
   const set: Partial<ModelRow> = { updated_at: Date.now() };
   if (patch.aliases !== undefined) set.aliases = JSON.stringify(patch.aliases);
-  if (patch.price !== undefined) {
-    set.price_input_per_mtok = patch.price.input_per_mtok;
-    set.price_output_per_mtok = patch.price.output_per_mtok;
-    set.price_cached_input_per_mtok = patch.price.cached_input_per_mtok ?? null;
-  }
+  if (patch.price !== undefined) Object.assign(set, priceColumns('price', patch.price));
   if (patch.context_length !== undefined) set.context_length = patch.context_length;
   if (patch.capabilities !== undefined) set.capabilities = JSON.stringify(patch.capabilities);
   if (patch.enabled !== undefined) set.enabled = patch.enabled;
@@ -107,11 +102,7 @@ export function modelView(row: ModelRow) {
   return {
     id: row.id,
     aliases: parseJsonArray(row.aliases),
-    price: {
-      input_per_mtok: row.price_input_per_mtok,
-      output_per_mtok: row.price_output_per_mtok,
-      ...(row.price_cached_input_per_mtok === null ? {} : { cached_input_per_mtok: row.price_cached_input_per_mtok }),
-    },
+    price: storedPrice('price', row),
     context_length: row.context_length,
     capabilities: parseJsonArray(row.capabilities),
     enabled: row.enabled,

@@ -5,6 +5,7 @@ import { channelModels, channels, groups, models, settings } from '../db/schema'
 import type { Candidate, Protocol, TokenPrice } from '../core/types';
 import type { PolicyLayer } from '../config/schema';
 import { parsePolicyLayer } from './policy-layer';
+import { effectivePrice, storedPrice } from '../db/price-columns';
 
 export interface CatalogModel {
   id: string;
@@ -64,11 +65,7 @@ export async function loadCatalog(database: D1Database, now: number): Promise<Ca
     const model: CatalogModel = {
       id: row.id,
       aliases: parseArray(row.aliases),
-      price: {
-        input_per_mtok: row.price_input_per_mtok,
-        output_per_mtok: row.price_output_per_mtok,
-        cached_input_per_mtok: row.price_cached_input_per_mtok ?? row.price_input_per_mtok,
-      },
+      price: effectivePrice(storedPrice('price', row)),
       context_length: row.context_length,
       capabilities: parseArray(row.capabilities),
       created_at: row.created_at,
@@ -91,11 +88,7 @@ export async function loadCatalog(database: D1Database, now: number): Promise<Ca
       base_url: channel.base_url,
       model: model.id,
       upstream_model: row.upstream_model,
-      cost: {
-        input_per_mtok: row.cost_input_per_mtok,
-        output_per_mtok: row.cost_output_per_mtok,
-        cached_input_per_mtok: row.cost_cached_input_per_mtok ?? row.cost_input_per_mtok,
-      },
+      cost: effectivePrice(storedPrice('cost', row)),
       price: model.price,
       priority: channel.priority,
       weight: channel.weight,
@@ -127,11 +120,15 @@ export function candidatesFor(catalog: Catalog, modelId: string, multiplier: num
   return list.map((candidate) => ({ ...candidate, price: scalePrice(candidate.price, multiplier) }));
 }
 
+/** Every rate times the group multiplier, cache reads and writes included. */
 export function scalePrice(price: TokenPrice, multiplier: number): TokenPrice {
+  const full = effectivePrice(price);
   return {
-    input_per_mtok: price.input_per_mtok * multiplier,
-    output_per_mtok: price.output_per_mtok * multiplier,
-    cached_input_per_mtok: (price.cached_input_per_mtok ?? price.input_per_mtok) * multiplier,
+    input_per_mtok: full.input_per_mtok * multiplier,
+    output_per_mtok: full.output_per_mtok * multiplier,
+    cached_input_per_mtok: full.cached_input_per_mtok * multiplier,
+    cache_write_per_mtok: full.cache_write_per_mtok * multiplier,
+    cache_write_1h_per_mtok: full.cache_write_1h_per_mtok * multiplier,
   };
 }
 

@@ -11,6 +11,10 @@ export const tokenPriceSchema = z.strictObject({
   input_per_mtok: usdPerMtok,
   output_per_mtok: usdPerMtok,
   cached_input_per_mtok: usdPerMtok.optional(),
+  /** Prompt-cache writes with the default (5-minute) lifetime; input_per_mtok when absent. */
+  cache_write_per_mtok: usdPerMtok.optional(),
+  /** Prompt-cache writes with a 1-hour lifetime (Anthropic); cache_write_per_mtok when absent. */
+  cache_write_1h_per_mtok: usdPerMtok.optional(),
 });
 
 // Routing policy layers share the router's one schema (group, key and config defaults).
@@ -33,7 +37,7 @@ export const channelModelSchema = z.strictObject({
 
 export const channelSchema = z.strictObject({
   id,
-  type: z.enum(['openai', 'anthropic', 'gemini']),
+  type: z.enum(['openai', 'openai-responses', 'anthropic', 'gemini']),
   base_url: z.url({ protocol: /^https?$/ }),
   api_key: z.string().max(4096).default(''),
   models: z.array(channelModelSchema).min(1),

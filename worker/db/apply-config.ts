@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SwitchboardConfig } from '../config/schema';
 import { apiKeys, channelModels, channels, groups, models, settings, users } from './schema';
+import { priceColumns } from './price-columns';
 import { randomId, sha256Hex } from '../util/crypto';
 
 export interface ApplySummary {
@@ -28,9 +29,7 @@ export async function applyConfig(database: D1Database, config: SwitchboardConfi
   for (const model of config.models) {
     const values = {
       aliases: JSON.stringify(model.aliases),
-      price_input_per_mtok: model.price.input_per_mtok,
-      price_output_per_mtok: model.price.output_per_mtok,
-      price_cached_input_per_mtok: model.price.cached_input_per_mtok ?? null,
+      ...priceColumns('price', model.price),
       context_length: model.context_length ?? null,
       capabilities: JSON.stringify(model.capabilities),
       enabled: model.enabled,
@@ -65,9 +64,7 @@ export async function applyConfig(database: D1Database, config: SwitchboardConfi
     for (const entry of channel.models) {
       const values = {
         upstream_model: entry.upstream_model ?? entry.model,
-        cost_input_per_mtok: entry.cost.input_per_mtok,
-        cost_output_per_mtok: entry.cost.output_per_mtok,
-        cost_cached_input_per_mtok: entry.cost.cached_input_per_mtok ?? null,
+        ...priceColumns('cost', entry.cost),
         updated_at: now,
       };
       statements.push(

@@ -69,6 +69,9 @@ export const models = sqliteTable('models', {
   price_input_per_mtok: real('price_input_per_mtok').notNull(),
   price_output_per_mtok: real('price_output_per_mtok').notNull(),
   price_cached_input_per_mtok: real('price_cached_input_per_mtok'),
+  /** Prompt-cache writes, 5-minute and 1-hour lifetimes; null = the fallback in core/metering.ts. */
+  price_cache_write_per_mtok: real('price_cache_write_per_mtok'),
+  price_cache_write_1h_per_mtok: real('price_cache_write_1h_per_mtok'),
   context_length: integer('context_length'),
   /** JSON array: tools, vision, json_mode, reasoning, embeddings. */
   capabilities: text('capabilities').notNull().default('[]'),
@@ -78,7 +81,7 @@ export const models = sqliteTable('models', {
 
 export const channels = sqliteTable('channels', {
   id: text('id').primaryKey(),
-  type: text('type', { enum: ['openai', 'anthropic', 'gemini'] }).notNull(),
+  type: text('type', { enum: ['openai', 'openai-responses', 'anthropic', 'gemini'] }).notNull(),
   base_url: text('base_url').notNull(),
   /** A literal credential or `env:NAME` (resolved from the worker's environment). Never returned. */
   api_key: text('api_key').notNull().default(''),
@@ -98,6 +101,8 @@ export const channelModels = sqliteTable(
     cost_input_per_mtok: real('cost_input_per_mtok').notNull(),
     cost_output_per_mtok: real('cost_output_per_mtok').notNull(),
     cost_cached_input_per_mtok: real('cost_cached_input_per_mtok'),
+    cost_cache_write_per_mtok: real('cost_cache_write_per_mtok'),
+    cost_cache_write_1h_per_mtok: real('cost_cache_write_1h_per_mtok'),
     ...timestamps,
   },
   (table) => [primaryKey({ columns: [table.channel_id, table.model_id] })],

@@ -10,6 +10,7 @@ import type { GatewayError } from '../errors';
 import type { Result } from '../protocols/types';
 import { accountOf } from '../accounts/account-client';
 import { usdToNano, type AccountLimits, type AdmitResult } from '../accounts/account-types';
+import { safeMessage } from '../protocols/shared/upstream-failure';
 
 export interface AdmissionRequest {
   request_id: string;
@@ -50,8 +51,10 @@ export async function admit(env: Bindings, auth: KeyContext, request: AdmissionR
       input_tokens: request.input_tokens,
       limits: limitsOf(auth),
     });
-  } catch {
-    console.error(`request ${request.request_id}: account object unreachable; refused (fail closed)`);
+  } catch (caught) {
+    // The client hears only that billing is unavailable; the log must say why, or a bug in
+    // the account object looks exactly like a network blip.
+    console.error(`request ${request.request_id}: account object failed (${causeOf(caught)}); refused (fail closed)`);
     return { ok: false, error: { kind: 'upstream', status: 503, error_class: 'server', message: 'Billing is briefly unavailable; the request was not started. Try again.' } };
   }
   if (!decision.ok) return { ok: false, error: refusalError(decision) };
@@ -65,6 +68,7 @@ export async function admit(env: Bindings, auth: KeyContext, request: AdmissionR
       : reserve > 0
         ? Math.round(((request.input_tokens + request.max_output_tokens) * usdToNano(actual_charge_usd)) / reserve)
         : request.input_tokens;
+    let cause = '';
     for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
       try {
         await account.settle({
@@ -76,14 +80,24 @@ export async function admit(env: Bindings, auth: KeyContext, request: AdmissionR
           tokens,
         });
         return;
-      } catch {
+      } catch (caught) {
         // The debit itself is safe (the ledger takes it from the log); only the object's view
         // lags: the reservation expires on its own.
+        cause = causeOf(caught);
       }
     }
-    console.error(`request ${request.request_id}: settle did not reach the account object`);
+    console.error(`request ${request.request_id}: settle did not reach the account object (${cause})`);
   };
   return { ok: true, value: { settle } };
+}
+
+/**
+ * A failure's name and message for the log, with anything shaped like a credential redacted
+ * (an error from deep inside a request may quote a header or a key).
+ */
+export function causeOf(caught: unknown): string {
+  if (caught instanceof Error) return safeMessage(`${caught.name}: ${caught.message}`);
+  return safeMessage(`non-error thrown: ${typeof caught === 'string' ? caught : typeof caught}`);
 }
 
 export function limitsOf(auth: KeyContext): AccountLimits {

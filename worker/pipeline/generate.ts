@@ -87,6 +87,7 @@ export async function handleGenerate(c: Context<AppEnv>, protocol: Protocol, rou
       input_tokens: inbound.input_tokens_estimate,
       output_tokens: inbound.max_output_tokens ?? 512,
       capabilities: inbound.capabilities,
+      bound_dialect: inbound.bound_dialect,
     },
     now,
     random: Math.random,
@@ -247,7 +248,8 @@ class AttemptRun {
       });
     }
     const ended = Date.now();
-    const { usage, estimated } = meter(translated.value.usage, this.inbound, translated.value.body.length);
+    // Without usage, the estimate counts what the model generated, never the rendered JSON (ids, keys, vectors).
+    const { usage, estimated } = meter(translated.value.usage, this.inbound, translated.value.output_characters);
     const charge = usageCost(usage, candidate.price);
     this.state.live.end(candidate.channel_id, { ok: true }, ended);
     this.#log(candidate, attempt, started, ended, response.status, 'none', '', ended - started, usage, estimated, true);
@@ -273,7 +275,7 @@ class AttemptRun {
     const settled = pumped.done.then(async (result) => {
       const ended = Date.now();
       const observation = translator.observation;
-      const { usage, estimated } = meter(observation.usage, this.inbound, 0);
+      const { usage, estimated } = meter(observation.usage, this.inbound, observation.output_characters);
       const ok = result.outcome === 'completed';
       const errorClass: ErrorClass = ok ? 'none' : result.outcome === 'cancelled' ? 'cancelled' : (result.failure?.error_class === 'timeout' ? 'timeout' : 'mid_stream');
       // A stream the client abandoned says nothing about the channel's health.

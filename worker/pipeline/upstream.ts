@@ -21,7 +21,7 @@ export async function callUpstream(request: UpstreamRequest, timeoutMs: number, 
   } catch (error) {
     return { ok: false, failure: connectionFailure(error, controller.signal.reason) };
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
 }
@@ -49,7 +49,7 @@ export async function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: 
   try {
     return await Promise.race([reader.read(), timeout]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
@@ -62,6 +62,6 @@ export async function readTextWithin(response: Response, ms: number): Promise<st
   try {
     return await Promise.race([response.text(), timeout]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

@@ -3,6 +3,7 @@
 // upstream dialect and back, event by event for streams.
 import type { Protocol } from '../core/types';
 import type { GatewayError } from '../errors';
+import type { ResponsePart } from './canonical';
 import { adapters } from './registry';
 import { createTranslatingStream } from './shared/stream-translator';
 import type {
@@ -54,8 +55,15 @@ export function translateResponse(
   dialect: Protocol,
   upstreamText: string,
   context: ResponseContext,
-): Result<TranslatedResponse> {
-  if (inbound.protocol === dialect) return adapters[dialect].passthroughResponse(inbound, upstreamText, context);
+): Result<Required<TranslatedResponse>> {
+  if (inbound.protocol === dialect) {
+    const passed = adapters[dialect].passthroughResponse(inbound, upstreamText, context);
+    if (!passed.ok) return passed;
+    // Only an answer without usage needs its characters counted: read it once more, canonically.
+    const generated = passed.value.usage !== null || inbound.operation === 'embed' ? null : adapters[dialect].readResponse(upstreamText);
+    const output_characters = generated?.ok ? outputCharacters(generated.value.parts) : 0;
+    return { ok: true, value: { ...passed.value, output_characters } };
+  }
   const client = adapters[inbound.protocol];
   const upstream = adapters[dialect];
   if (inbound.operation === 'embed') {
@@ -67,7 +75,10 @@ export function translateResponse(
     if (!request.ok) return request;
     const response = read(upstreamText, request.value);
     if (!response.ok) return response;
-    return { ok: true, value: { body: render(response.value, inbound, context), usage: response.value.usage, finish_reason: null } };
+    return {
+      ok: true,
+      value: { body: render(response.value, inbound, context), usage: response.value.usage, finish_reason: null, output_characters: 0 },
+    };
   }
   const response = upstream.readResponse(upstreamText);
   if (!response.ok) return response;
@@ -77,8 +88,18 @@ export function translateResponse(
       body: client.renderResponse(response.value, inbound, context),
       usage: response.value.usage,
       finish_reason: response.value.finish_reason,
+      output_characters: outputCharacters(response.value.parts),
     },
   };
+}
+
+/** What the model generated, in characters: text, reasoning, tool names and arguments (as a stream counts them). */
+function outputCharacters(parts: readonly ResponsePart[]): number {
+  let characters = 0;
+  for (const part of parts) {
+    characters += part.type === 'tool-call' ? part.name.length + part.arguments.length : part.text.length;
+  }
+  return characters;
 }
 
 export function createStreamTranslator(inbound: InboundRequest, dialect: Protocol, context: ResponseContext): StreamTranslator {

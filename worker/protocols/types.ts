@@ -89,6 +89,13 @@ export interface TranslatedResponse {
   body: string;
   usage: Usage | null;
   finish_reason: string | null;
+  /**
+   * Characters of generated text, reasoning and tool calls (names and arguments) in the
+   * answer: the basis of the documented estimate (about four characters a token) when the
+   * upstream reports no usage. 0 for embeddings. Adapters leave it out; translateResponse
+   * (index.ts) always fills it in.
+   */
+  output_characters?: number;
 }
 
 /** Facts the pipeline needs from a stream, gathered while it passes through. */

@@ -1,7 +1,10 @@
 // Hard constraints: each returns the reason a candidate may not serve the request, or
 // undefined. They always win over weights.
 import type { Candidate, ChannelScore } from '../types';
-import type { RequestProfile, RoutingPolicy } from './types';
+import { scoreKey, type Binding, type PlanInput, type RequestProfile, type RoutingPolicy } from './types';
+
+/** The rejection reason of a candidate outside the dialect the request is bound to. */
+export const BOUND_DIALECT = 'bound_dialect';
 
 export function rejectionOf(
   candidate: Candidate,
@@ -51,5 +54,27 @@ export function rejectionOf(
   if (candidate.context_length !== null && profile.input_tokens > candidate.context_length) {
     return 'context_length';
   }
+  // Last, so that a candidate excluded for another reason shows that reason.
+  if (profile.bound_dialect && candidate.dialect !== profile.bound_dialect) return BOUND_DIALECT;
   return undefined;
+}
+
+/**
+ * A history with opaque reasoning state is bound to the dialect that made it: only that
+ * dialect's channels can read the state back. When some candidate of the dialect passes
+ * every other constraint, the input keeps the binding (rejectionOf filters the rest);
+ * otherwise the binding is dropped so the request still routes (the state is stripped for
+ * other dialects). Pure: returns a new input, never edits the one given.
+ */
+export function applyBinding(input: PlanInput): { input: PlanInput; binding: Binding | undefined } {
+  const dialect = input.profile.bound_dialect;
+  if (!dialect) return { input, binding: undefined };
+  const usable = input.candidates.some(
+    (candidate) =>
+      candidate.dialect === dialect &&
+      input.profile.models.includes(candidate.model) &&
+      rejectionOf(candidate, input.scores.get(scoreKey(candidate.channel_id, candidate.model)), input.policy, input.profile) === undefined,
+  );
+  if (usable) return { input, binding: { dialect, applied: true } };
+  return { input: { ...input, profile: { ...input.profile, bound_dialect: null } }, binding: { dialect, applied: false } };
 }

@@ -14,7 +14,7 @@ import {
   WIDTH,
   type Workspace,
 } from './objective';
-import type { CandidateExplanation, Plan } from './types';
+import type { Binding, CandidateExplanation, Plan } from './types';
 
 export const MAX_DEBUG_HEADER_BYTES = 4096;
 
@@ -67,6 +67,7 @@ export function formatExplanation(plan: Plan): string {
     : 'plan';
   const tried = plan.attempts.map((attempt) => ascii(attempt.channel_id)).join(',');
   header += ` attempts=${tried === '' ? '-' : tried}`;
+  if (summary?.binding) header += ` | ${bindingLine(summary.binding)}`;
   const entries = plan.explanation.slice().sort(byInterest);
   let written = 0;
   for (const entry of entries) {
@@ -78,6 +79,12 @@ export function formatExplanation(plan: Plan): string {
   }
   if (written < entries.length) header += ` | +${entries.length - written} more`;
   return header;
+}
+
+/** The reasoning-state constraint, as the operator reads it in the debug header. */
+export function bindingLine(binding: Binding): string {
+  const line = `bound to ${ascii(binding.dialect)} (reasoning state in history)`;
+  return binding.applied ? line : `${line} not applied: no usable ${ascii(binding.dialect)} channel, state stripped`;
 }
 
 function renderEntry(entry: CandidateExplanation): string {

@@ -2,12 +2,14 @@
 // attempt list with its explanation out. Pure: no I/O, no clock, no mutation of inputs,
 // randomness only through input.random. See docs/routing.md for the objective.
 import { orderAttempts, replayProbabilities } from './attempts';
+import { applyBinding } from './constraints';
 import { explain } from './explain';
 import { measure, scratchGeneration } from './objective';
 import { settingsOf } from './settings';
 import type { CandidateExplanation, Plan, PlanInput, PlanSummary } from './types';
 
-export function plan(input: PlanInput): Plan {
+export function plan(given: PlanInput): Plan {
+  const { input, binding } = applyBinding(given);
   const settings = settingsOf(input.policy);
   const workspace = measure(input, settings);
   const ordering = orderAttempts(input, workspace, settings);
@@ -23,6 +25,7 @@ export function plan(input: PlanInput): Plan {
     exploration: ordering.exploration,
     rule: ordering.rule,
     first_model: ordering.first_model,
+    ...(binding ? { binding } : {}),
   };
   let explanation: CandidateExplanation[] | undefined;
   const generation = workspace.generation;

@@ -1,5 +1,5 @@
 // Builders for routing tests: candidates, scores and plan inputs with sensible defaults.
-import type { Candidate, ChannelScore } from '../types';
+import type { Candidate, ChannelScore, Protocol } from '../types';
 import { seededRandom } from './random';
 import { scoreKey, type LiveChannelSignals, type PlanInput, type RoutingPolicy } from './types';
 
@@ -57,6 +57,7 @@ export function planInput(
     input_tokens?: number;
     output_tokens?: number;
     capabilities?: string[];
+    bound_dialect?: Protocol | null;
     seed?: number;
   } = {},
 ): PlanInput {
@@ -70,6 +71,7 @@ export function planInput(
       input_tokens: options.input_tokens ?? 1000,
       output_tokens: options.output_tokens ?? 300,
       capabilities: options.capabilities ?? [],
+      ...(options.bound_dialect === undefined ? {} : { bound_dialect: options.bound_dialect }),
     },
     now: 1_000_000,
     random: seededRandom(options.seed ?? 42),

@@ -1,7 +1,7 @@
 // The routing contract: what the worker (and the routing simulator) hand the router, and
 // what it hands back. The router is pure: no I/O, no clock (time comes in as `now`), no
 // mutation of its inputs, randomness only through `random`.
-import type { Candidate, ChannelScore, RandomSource } from '../types';
+import type { Candidate, ChannelScore, Protocol, RandomSource } from '../types';
 
 export type RoutingMode = 'economy' | 'balanced' | 'performance' | 'stability';
 
@@ -44,6 +44,19 @@ export interface RequestProfile {
   output_tokens: number;
   /** Capabilities the request needs (tools, vision, json_mode). */
   capabilities: string[];
+  /**
+   * The dialect whose opaque reasoning state the history carries (InboundRequest.bound_dialect).
+   * A hard constraint when some candidate of that dialect passes every other constraint;
+   * ignored when none does (the protocol layer strips the state for other dialects).
+   */
+  bound_dialect?: Protocol | null;
+}
+
+/** Whether the request's reasoning-state binding narrowed the candidates (see constraints.ts). */
+export interface Binding {
+  dialect: Protocol;
+  /** False: no usable channel of that dialect, so nothing was filtered. */
+  applied: boolean;
 }
 
 /** Circuit breaker state of a channel as the isolate sees it right now. */
@@ -103,6 +116,8 @@ export interface PlanSummary {
   rule: 'sample' | 'order' | 'sort' | 'none';
   /** The model whose channels competed for the first attempt (null: nothing usable). */
   first_model: string | null;
+  /** Set when the request was bound to a dialect by reasoning state in its history. */
+  binding?: Binding;
 }
 
 export interface Plan {
