@@ -1,6 +1,8 @@
 // Small helpers for end-to-end tests against the real local stack.
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 
 export const MAIN_KEY = 'sk-e2e-main-0001';
 export const LIMITED_KEY = 'sk-e2e-limited-0001';
@@ -80,4 +82,51 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
 export async function flushLogs(): Promise<void> {
   const { workerUrl, internalSecret } = stack();
   await fetch(`${workerUrl}/internal/flush`, { method: 'POST', headers: { authorization: `Bearer ${internalSecret}` } });
+}
+
+// ---- Conformance: one catalog model per channel dialect, and the SDK clients pointed at the worker.
+
+/** One catalog model per channel dialect (test/e2e/config.json); `channel` matches x-switchboard-channel. */
+export const DIALECT_CHANNELS = [
+  { dialect: 'openai', model: 'gpt-test', channel: /^ch-(a|b)$/ },
+  { dialect: 'openai-responses', model: 'm-responses', channel: /^ch-responses$/ },
+  { dialect: 'anthropic', model: 'm-anthropic', channel: /^ch-anthropic$/ },
+  { dialect: 'gemini', model: 'm-gemini', channel: /^ch-gemini$/ },
+] as const;
+
+export type DialectChannel = (typeof DIALECT_CHANNELS)[number];
+
+export function anthropicClient(key = MAIN_KEY): Anthropic {
+  return new Anthropic({ apiKey: key, baseURL: stack().workerUrl, maxRetries: 0 });
+}
+
+/** The Gemini SDK with its default API version (v1 in @google/genai 3.x): only the base URL is ours. */
+export function geminiClient(key = MAIN_KEY): GoogleGenAI {
+  return new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: stack().workerUrl } });
+}
+
+export const WEATHER_SCHEMA = {
+  type: 'object',
+  properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+  required: ['city', 'unit'],
+} as const;
+
+/** What every tool round trip hands back; the simulator quotes the start of a tool result. */
+export const TOOL_RESULT_TEXT = 'sunny 21C in Paris';
+
+/** The simulator's answer to a tool result: `Tool result received: <first 60 characters of the result>`. */
+export function expectToolResultReply(text: string): void {
+  expect(text).toMatch(/^Tool result received:/);
+  expect(text).toContain(TOOL_RESULT_TEXT);
+}
+
+/** The simulated provider behind an e2e channel: ch-a is served by e2e-a, ch-responses by e2e-responses. */
+export function providerOfChannel(channelId: string): string {
+  return channelId.replace(/^ch-/, 'e2e-');
+}
+
+/** True when the channel's provider received, among its newest requests, a body containing `needle`. */
+export async function upstreamReceived(channelId: string, needle: string, limit = 10): Promise<boolean> {
+  const requests = await receivedBy(providerOfChannel(channelId), limit);
+  return requests.some((request) => request.body.includes(needle));
 }
