@@ -39,7 +39,8 @@ describe.each([
   ['openai', `{"model":"${'m'.repeat(300)}","messages":${user}}`, 'model'],
   ['anthropic', `{"model":"c","messages":${user}}`, 'max_tokens'],
   ['anthropic', `{"model":"c","max_tokens":-5,"messages":${user}}`, 'max_tokens'],
-  ['anthropic', '{"model":"c","max_tokens":5,"messages":[{"role":"system","content":"x"}]}', 'messages[0].role'],
+  // Anthropic accepts `role: "system"` entries in messages (Claude Code sends them); an unknown role is still refused.
+  ['anthropic', '{"model":"c","max_tokens":5,"messages":[{"role":"robot","content":"x"}]}', 'messages[0].role'],
   ['anthropic', '{"model":"c","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_use","id":"t","name":"n"}]}]}', 'messages[0].content[0].input'],
   ['anthropic', '{"model":"c","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64"}}]}]}', 'messages[0].content[0].source.media_type'],
   ['anthropic', `{"model":"c","max_tokens":5,"messages":${user},"temperature":2}`, 'temperature'],
