@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Protocol } from '../../worker/core/types';
 
-const protocolSchema = z.enum(['openai', 'anthropic', 'gemini'] as const satisfies readonly Protocol[]);
+const protocolSchema = z.enum(['openai', 'openai-responses', 'anthropic', 'gemini'] as const satisfies readonly Protocol[]);
 
 /** Behaviour fields as in the contract; absent optional fields mean "no limit". */
 export const providerBehaviourSchema = z.strictObject({
@@ -26,9 +26,19 @@ export const providerBehaviourSchema = z.strictObject({
   /** Requests are read and never answered, until the client goes away. */
   hang: z.boolean().default(false),
   fail_mid_stream_rate: z.number().min(0).max(1).default(0),
+  /** The provider reports no usage at all (some OpenAI-compatible servers do), streamed or not. */
+  omit_usage: z.boolean().default(false),
+  /**
+   * Streams answer HTTP 200, then the dialect's in-stream error for this status before any
+   * token; other requests answer this status. Real providers do this, e.g. a bad key on some
+   * OpenAI-compatible servers, so gateways must not read "200" as success.
+   */
+  stream_error_status: z.number().int().min(400).max(599).optional(),
+  /** When tools are offered and the last message is not a tool result, call the first one. */
+  auto_tool_call: z.boolean().default(false),
   /** Overrides the simulator's seed for this provider. */
   seed: z.number().int().optional(),
-  /** Model ids listed by GET /v1/models (openai dialect). Every model name is served anyway. */
+  /** Model ids listed by GET /v1/models (openai and openai-responses). Every model name is served anyway. */
   models: z.array(z.string().min(1)).optional(),
 });
 

@@ -11,7 +11,7 @@ describe('control API', () => {
     expect(body.providers).toEqual([
       {
         name: 'alpha', dialect: 'openai', ttft_ms: 5, ttft_jitter_ms: 0, tokens_per_s: 0, output_tokens: 64, error_rate: 0,
-        error_status: 500, down: false, hang: false, fail_mid_stream_rate: 0, counters: { requests: 0, errors: 0, in_flight: 0 },
+        error_status: 500, down: false, hang: false, fail_mid_stream_rate: 0, omit_usage: false, auto_tool_call: false, counters: { requests: 0, errors: 0, in_flight: 0 },
       },
     ]);
   });
@@ -72,7 +72,7 @@ describe('control API', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0].path).toBe('/v1beta/models/g:generateContent');
     const both = (await (await control('/providers/epsilon/requests')).json<any>()).requests;
-    expect(both[0]).toMatchObject({ method: 'POST', path: '/v1beta/models/g:streamGenerateContent', query: { alt: 'sse', key: 'k1' }, body: raw });
+    expect(both[0]).toMatchObject({ method: 'POST', path: '/v1beta/models/g:streamGenerateContent?alt=sse&key=k1', query: { alt: 'sse', key: 'k1' }, body: raw });
     expect(both[0].headers['x-goog-api-key']).toBe('secret');
     expect((await control('/providers/epsilon/requests?limit=-2')).status).toBe(400);
   });

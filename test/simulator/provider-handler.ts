@@ -24,7 +24,8 @@ export async function handleProviderRequest(
   const method = request.method ?? 'GET';
   const query = new URLSearchParams(search);
   const bodyText = await readBody(request);
-  state.record({ received_at: Date.now(), method, path, query: Object.fromEntries(query), headers: { ...request.headers }, body: bodyText });
+  // The path keeps its query string (`/v1/messages?beta=true`): tests check what was forwarded.
+  state.record({ received_at: Date.now(), method, path: search ? `${path}?${search}` : path, query: Object.fromEntries(query), headers: { ...request.headers }, body: bodyText });
 
   const fail = (reply: JsonReply, headers: Record<string, string> = {}) => {
     counters.errors += 1;
@@ -58,13 +59,20 @@ export async function handleProviderRequest(
       return fail(dialect.error(400, 'Invalid JSON payload received: the request body could not be parsed as JSON.'));
     }
   }
+  const jitter = behaviour.ttft_jitter_ms > 0 ? (state.random() * 2 - 1) * behaviour.ttft_jitter_ms : 0;
+  const ttftMs = Math.max(0, behaviour.ttft_ms + jitter);
+  if (behaviour.stream_error_status !== undefined) {
+    const reply = dialect.serviceError(route, body, behaviour.stream_error_status);
+    if (reply.kind === 'json') return fail(reply);
+    counters.errors += 1;
+    return writeStreamReply(response, reply, { ttftMs, tokensPerSecond: 0, cut: false, random: state.random });
+  }
   const context: DialectContext = { behaviour, seed: state.seed, random: state.random, seenPrefix: (text) => state.seenPrompt(text) };
   const reply = dialect.handle(route, body, context);
   if (reply.kind === 'json' && reply.status >= 400) return fail(reply);
 
-  const jitter = behaviour.ttft_jitter_ms > 0 ? (state.random() * 2 - 1) * behaviour.ttft_jitter_ms : 0;
   const timing = {
-    ttftMs: Math.max(0, behaviour.ttft_ms + jitter),
+    ttftMs,
     tokensPerSecond: behaviour.tokens_per_s,
     cut: behaviour.fail_mid_stream_rate > 0 && state.random() < behaviour.fail_mid_stream_rate,
     random: state.random,

@@ -3,6 +3,7 @@
 import { createRandom, hashString } from './random';
 import { generateFromSchema } from './schema-arguments';
 import { estimateTokens, generateTextTokens } from './text-generation';
+import { decideTool } from './tool-decision';
 
 export interface ToolDefinition {
   name: string;
@@ -22,6 +23,10 @@ export interface Conversation {
   toolChoice: ToolChoice;
   /** The last message carries tool results: the reply is text again. */
   lastIsToolResult: boolean;
+  /** Text of the first tool result in the last message, echoed so tests see it reached the model. */
+  toolResultText?: string;
+  /** Text of the newest user message (not tool results): `[[call:…]]` markers are read here. */
+  latestUserText: string;
   maxTokens?: number;
   stopSequences: string[];
   /** The request's own seed field, mixed into the reply seed. */
@@ -54,7 +59,13 @@ export interface PlanOptions {
   /** The provider's default reply length. */
   outputTokens: number;
   seed: number;
+  /** The provider's auto_tool_call: call the first offered tool unless answering a tool result. */
+  autoToolCall?: boolean;
 }
+
+/** How a reply to a tool result starts, followed by the first characters of the result. */
+export const TOOL_RESULT_LEAD = 'Tool result received:';
+const TOOL_RESULT_ECHO_CHARACTERS = 60;
 
 export function planReply(conversation: Conversation, options: PlanOptions): ReplyPlan {
   const random = createRandom(hashString(`${conversation.promptText}\u0000${conversation.requestSeed ?? ''}`, options.seed));
@@ -66,17 +77,30 @@ export function planReply(conversation: Conversation, options: PlanOptions): Rep
   const reasoning = generateTextTokens(random, reasoningTokens);
   const base = { reasoning, inputTokens, reasoningTokens };
 
-  const tool = forcedTool(conversation);
-  if (tool) {
-    const value = generateFromSchema(tool.parameters, random);
+  const decision = decideTool(conversation, options.autoToolCall === true);
+  if (decision?.type === 'call') {
+    const value = decision.arguments !== undefined ? decision.arguments : generateFromSchema(decision.tool.parameters, random);
     const argumentsJson = JSON.stringify(value);
     const argumentChunks = splitChunks(argumentsJson);
-    const content: ReplyContent = { type: 'tool-call', name: tool.name, arguments: value, argumentsJson, argumentChunks };
+    const content: ReplyContent = { type: 'tool-call', name: decision.tool.name, arguments: value, argumentsJson, argumentChunks };
     return { ...base, content, finish: 'tool-call', outputTokens: reasoningTokens + argumentChunks.length };
   }
   if (conversation.responseSchema !== undefined) {
     const tokens = splitChunks(JSON.stringify(generateFromSchema(conversation.responseSchema, random)));
     return { ...base, content: { type: 'text', tokens }, finish: 'stop', outputTokens: reasoningTokens + tokens.length };
+  }
+  // Fixed words first (the echo of a tool result, or why no tool was called), then filler.
+  const lead = decision?.type === 'unknown-tool'
+    ? wordTokens(`No tool named "${decision.name}" is offered in this request, so none was called.`)
+    : conversation.lastIsToolResult
+      ? wordTokens(`${TOOL_RESULT_LEAD} ${echoResult(conversation.toolResultText ?? '')}`)
+      : [];
+  if (lead.length > 0) {
+    const target = decision ? lead.length : Math.max(lead.length, options.outputTokens);
+    const filler = generateTextTokens(random, target - lead.length).map((token, index) => (index === 0 ? ` ${token.trimStart()}` : token));
+    const tokens = [...lead, ...filler].slice(0, Math.max(0, budget));
+    const finish: FinishReason = tokens.length < target ? 'length' : 'stop';
+    return { ...base, content: { type: 'text', tokens }, finish, outputTokens: reasoningTokens + tokens.length };
   }
   const wanted = Math.min(options.outputTokens, budget);
   let tokens = generateTextTokens(random, wanted);
@@ -93,17 +117,6 @@ export function planReply(conversation: Conversation, options: PlanOptions): Rep
 /** Prompt and tool definitions at ~4 characters per token; at least 1. */
 export function countInputTokens(conversation: Pick<Conversation, 'promptText' | 'toolsText'>): number {
   return Math.max(1, estimateTokens(conversation.promptText) + estimateTokens(conversation.toolsText));
-}
-
-function forcedTool(conversation: Conversation): ToolDefinition | undefined {
-  const { tools, toolChoice } = conversation;
-  if (tools.length === 0 || conversation.lastIsToolResult) return undefined;
-  if (toolChoice.type === 'tool') return tools.find((tool) => tool.name === toolChoice.name) ?? { name: toolChoice.name, parameters: {} };
-  if (toolChoice.type === 'any') {
-    const allowed = toolChoice.allowed?.length ? tools.filter((tool) => toolChoice.allowed!.includes(tool.name)) : tools;
-    return allowed[0] ?? tools[0];
-  }
-  return undefined;
 }
 
 /** Cut the text before the earliest stop sequence; undefined when none occurs. */
@@ -125,6 +138,23 @@ function applyStopSequences(tokens: string[], stopSequences: string[]): { tokens
     offset += token.length;
   }
   return { tokens: kept, stopSequence: best.sequence };
+}
+
+/**
+ * The first 60 characters of a tool result and, when it is longer, " … " and its last 60:
+ * agents wrap command output in a header (Codex: "Chunk ID…Wall time…Output:"), and tests
+ * want to see the output itself reach the model.
+ */
+function echoResult(text: string): string {
+  const head = text.slice(0, TOOL_RESULT_ECHO_CHARACTERS);
+  if (text.length <= TOOL_RESULT_ECHO_CHARACTERS) return head;
+  const tail = text.slice(Math.max(TOOL_RESULT_ECHO_CHARACTERS, text.length - TOOL_RESULT_ECHO_CHARACTERS)).trim();
+  return tail.length > 0 ? `${head} … ${tail}` : head;
+}
+
+/** Words with their leading spaces, one token each, like generated text. */
+function wordTokens(text: string): string[] {
+  return text.split(/(?=\s)/).filter((token) => token.length > 0);
 }
 
 /** Pieces of about one token each (the 4-characters-per-token estimate). */

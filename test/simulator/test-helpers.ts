@@ -5,6 +5,7 @@ import { startSimulator, type ProviderSpec, type RunningSimulator } from './serv
 
 export const ZERO_FLEET: ProviderSpec[] = [
   { name: 'zero-openai', dialect: 'openai' },
+  { name: 'zero-responses', dialect: 'openai-responses' },
   { name: 'zero-anthropic', dialect: 'anthropic' },
   { name: 'zero-gemini', dialect: 'gemini' },
 ];

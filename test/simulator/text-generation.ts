@@ -52,7 +52,8 @@ export function generateWord(random: RandomSource): string {
 const NON_TEXT_KEYS = new Set([
   'role', 'type', 'id', 'tool_call_id', 'tool_use_id', 'signature', 'media_type', 'mime_type',
   'mimeType', 'data', 'url', 'detail', 'cache_control', 'thought_signature', 'thoughtSignature',
-  'file_id', 'fileUri', 'file_uri', 'format',
+  'file_id', 'fileUri', 'file_uri', 'format', 'call_id', 'encrypted_content', 'status',
+  'image_url', 'file_data', 'file_url',
 ]);
 
 /** Every string leaf of a request part (messages, system, contents…), space-joined. */
@@ -72,4 +73,11 @@ export function collectText(value: unknown): string {
 /** Joins prompt pieces the way collectText does, so one conversation reads the same in every dialect. */
 export function joinText(...parts: string[]): string {
   return parts.filter((part) => part.length > 0).join(' ');
+}
+
+/** A tool result as the model reads it: its text, or its JSON when it holds no text. */
+export function toolResultText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const text = collectText(value);
+  return text.length > 0 ? text : value === undefined ? '' : JSON.stringify(value);
 }

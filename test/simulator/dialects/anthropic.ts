@@ -1,9 +1,11 @@
 // Anthropic Messages (and count_tokens), as api.anthropic.com serves them.
 import { randomAlphanumeric } from '../random';
 import { countInputTokens, planReply, type Conversation, type FinishReason, type ReplyPlan, type ToolChoice } from '../reply-plan';
-import { collectText, joinText } from '../text-generation';
+import { collectText, joinText, toolResultText } from '../text-generation';
 import { explicitCache, type ExplicitCache } from './prompt-cache';
-import { isRecord, type Dialect, type DialectContext, type DialectReply, type JsonReply, type StreamFrame } from './types';
+import { isOwnState, signState } from './reasoning-signatures';
+import { anthropicServiceMessage } from './service-errors';
+import { isRecord, planOptions, type Dialect, type DialectContext, type DialectReply, type JsonReply, type StreamFrame } from './types';
 
 const THINKING_TOKENS = 16;
 const STOP_REASONS: Record<FinishReason, string> = { stop: 'end_turn', 'stop-sequence': 'stop_sequence', length: 'max_tokens', 'tool-call': 'tool_use' };
@@ -21,7 +23,8 @@ export const anthropicDialect: Dialect = {
   },
   handle(route, body, context) {
     if (!isRecord(body)) return anthropicError(400, 'The request body must be a JSON object.');
-    const invalid = validate(body, route.endpoint === 'messages');
+    const generates = route.endpoint === 'messages';
+    const invalid = validate(body, generates) ?? (generates ? checkThinkingBlocks(body.messages as unknown[]) : undefined);
     if (invalid) return anthropicError(400, invalid);
     const conversation = toConversation(body);
     if (route.endpoint === 'count-tokens') {
@@ -31,6 +34,11 @@ export const anthropicDialect: Dialect = {
   },
   error: (status, message) => anthropicError(status, message),
   notFound: (method, path) => anthropicError(404, `Not found: ${method} ${path}`),
+  serviceError(route, body, status) {
+    const reply = anthropicError(status, anthropicServiceMessage(status));
+    if (!(isRecord(body) && body.stream === true && route.endpoint === 'messages')) return reply;
+    return { kind: 'stream', contentType: 'text/event-stream; charset=utf-8', frames: [{ text: `event: error\ndata: ${JSON.stringify(reply.body)}\n\n`, tokens: 0 }] };
+  },
 };
 
 export function anthropicError(status: number, message: string): JsonReply {
@@ -45,12 +53,36 @@ function validate(body: Record<string, unknown>, needsMaxTokens: boolean): strin
   return undefined;
 }
 
+/** Thinking state must be this dialect's own, unchanged, as Anthropic checks it. */
+function checkThinkingBlocks(messages: unknown[]): string | undefined {
+  for (const [messageIndex, message] of messages.entries()) {
+    if (!isRecord(message) || !Array.isArray(message.content)) continue;
+    for (const [blockIndex, block] of message.content.entries()) {
+      const where = `messages.${messageIndex}.content.${blockIndex}`;
+      if (!isRecord(block)) continue;
+      if (block.type === 'thinking') {
+        if (typeof block.signature !== 'string') return `${where}.thinking.signature: Field required`;
+        if (!isOwnState('anthropic', block.signature, String(block.thinking ?? ''))) return `${where}: Invalid \`signature\` in \`thinking\` block`;
+      }
+      if (block.type === 'redacted_thinking' && !isOwnState('anthropic', block.data)) return `${where}: Invalid \`data\` in \`redacted_thinking\` block`;
+    }
+  }
+  return undefined;
+}
+
 function messagesReply(body: Record<string, unknown>, conversation: Conversation, context: DialectContext): DialectReply {
-  const plan = planReply(conversation, { outputTokens: context.behaviour.output_tokens, seed: context.seed });
+  const plan = planReply(conversation, planOptions(context));
   const messages = body.messages as unknown[];
-  const marked = JSON.stringify([body.system ?? null, body.tools ?? null, messages]).includes('"cache_control"');
+  const markers = JSON.stringify([body.system ?? null, body.tools ?? null, messages]);
+  const marked = markers.includes('"cache_control"');
   const cache = marked ? explicitCache(conversation, plan.inputTokens, JSON.stringify(messages[messages.length - 1] ?? null).includes('"cache_control"'), context) : { read: 0, created: 0 };
-  const thinking = plan.reasoning.length > 0 ? { text: plan.reasoning.join(''), signature: randomAlphanumeric(context.random, 96) } : undefined;
+  // A breakpoint with ttl "1h" makes the write a one-hour write (priced higher by Anthropic).
+  const oneHour = /"ttl"\s*:\s*"1h"/.test(markers);
+  // display "omitted": the block carries only its signature, over the (empty) text shown.
+  const omitted = isRecord(body.thinking) && body.thinking.display === 'omitted';
+  const thinkingText = omitted ? '' : plan.reasoning.join('');
+  const thinking = plan.reasoning.length > 0 ? { text: thinkingText, signature: signState('anthropic', thinkingText), omitted } : undefined;
+  const reported = (outputTokens: number) => (context.behaviour.omit_usage ? undefined : usage(plan, cache, outputTokens, oneHour));
   const toolId = `toolu_01${randomAlphanumeric(context.random, 22)}`;
   const message = {
     id: `msg_01${randomAlphanumeric(context.random, 22)}`,
@@ -60,22 +92,23 @@ function messagesReply(body: Record<string, unknown>, conversation: Conversation
   };
   const stopReason = STOP_REASONS[plan.finish];
   const stopSequence = plan.stopSequence ?? null;
-  if (body.stream === true) return streamReply(plan, message, usage(plan, cache, 1), thinking, toolId, stopReason, stopSequence);
+  if (body.stream === true) return streamReply(plan, message, reported(1), thinking, toolId, stopReason, stopSequence);
   const content: object[] = [];
   if (thinking) content.push({ type: 'thinking', thinking: thinking.text, signature: thinking.signature });
   if (plan.content.type === 'text') content.push({ type: 'text', text: plan.content.tokens.join('') });
   else content.push({ type: 'tool_use', id: toolId, name: plan.content.name, input: plan.content.arguments });
-  const reply = { ...message, content, stop_reason: stopReason, stop_sequence: stopSequence, usage: usage(plan, cache, plan.outputTokens) };
+  const usageReported = reported(plan.outputTokens);
+  const reply = { ...message, content, stop_reason: stopReason, stop_sequence: stopSequence, ...(usageReported ? { usage: usageReported } : {}) };
   return { kind: 'json', status: 200, outputTokens: plan.outputTokens, body: reply };
 }
 
 /** input_tokens excludes cache reads and writes, as Anthropic reports it. */
-function usage(plan: ReplyPlan, cache: ExplicitCache, outputTokens: number) {
+function usage(plan: ReplyPlan, cache: ExplicitCache, outputTokens: number, oneHour: boolean) {
   return {
     input_tokens: plan.inputTokens - cache.read - cache.created,
     cache_creation_input_tokens: cache.created,
     cache_read_input_tokens: cache.read,
-    cache_creation: { ephemeral_5m_input_tokens: cache.created, ephemeral_1h_input_tokens: 0 },
+    cache_creation: { ephemeral_5m_input_tokens: oneHour ? 0 : cache.created, ephemeral_1h_input_tokens: oneHour ? cache.created : 0 },
     output_tokens: outputTokens,
     ...(plan.reasoningTokens > 0 ? { output_tokens_details: { thinking_tokens: plan.reasoningTokens } } : {}),
     service_tier: 'standard',
@@ -85,15 +118,15 @@ function usage(plan: ReplyPlan, cache: ExplicitCache, outputTokens: number) {
 function streamReply(
   plan: ReplyPlan,
   message: Record<string, unknown>,
-  startUsage: ReturnType<typeof usage>,
-  thinking: { text: string; signature: string } | undefined,
+  startUsage: ReturnType<typeof usage> | undefined,
+  thinking: { text: string; signature: string; omitted: boolean } | undefined,
   toolId: string,
   stopReason: string,
   stopSequence: string | null,
 ): DialectReply {
   const frames: StreamFrame[] = [];
   const event = (type: string, data: object, tokens = 0) => frames.push({ text: `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`, tokens });
-  event('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: startUsage } });
+  event('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null, ...(startUsage ? { usage: startUsage } : {}) } });
   let index = 0;
   const block = (start: object, deltas: Array<[object, number]>) => {
     event('content_block_start', { index, content_block: start });
@@ -103,8 +136,8 @@ function streamReply(
     index += 1;
   };
   if (thinking) {
-    const deltas: Array<[object, number]> = plan.reasoning.map((token) => [{ type: 'thinking_delta', thinking: token }, 1]);
-    deltas.push([{ type: 'signature_delta', signature: thinking.signature }, 0]);
+    const deltas: Array<[object, number]> = thinking.omitted ? [] : plan.reasoning.map((token) => [{ type: 'thinking_delta', thinking: token }, 1]);
+    deltas.push([{ type: 'signature_delta', signature: thinking.signature }, thinking.omitted ? plan.reasoning.length : 0]);
     block({ type: 'thinking', thinking: '', signature: '' }, deltas);
   }
   if (plan.content.type === 'text') {
@@ -113,11 +146,13 @@ function streamReply(
     const pieces: Array<[object, number]> = plan.content.argumentChunks.map((piece) => [{ type: 'input_json_delta', partial_json: piece }, 1]);
     block({ type: 'tool_use', id: toolId, name: plan.content.name, input: {} }, [[{ type: 'input_json_delta', partial_json: '' }, 0], ...pieces]);
   }
-  const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = startUsage;
-  event('message_delta', {
-    delta: { stop_reason: stopReason, stop_sequence: stopSequence },
-    usage: { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens: plan.outputTokens },
-  });
+  const delta = { stop_reason: stopReason, stop_sequence: stopSequence };
+  if (startUsage) {
+    const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = startUsage;
+    event('message_delta', { delta, usage: { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens: plan.outputTokens } });
+  } else {
+    event('message_delta', { delta });
+  }
   event('message_stop', {});
   return { kind: 'stream', contentType: 'text/event-stream; charset=utf-8', frames };
 }
@@ -125,9 +160,14 @@ function streamReply(
 function toConversation(body: Record<string, unknown>): Conversation {
   const messages = body.messages as unknown[];
   const last = messages[messages.length - 1];
+  // Client tools only: server tools (web_search_…) carry a versioned type and run at Anthropic.
   const tools = Array.isArray(body.tools)
-    ? body.tools.filter(isRecord).flatMap((tool) => (typeof tool.name === 'string' ? [{ name: tool.name, parameters: tool.input_schema ?? {} }] : []))
+    ? body.tools.filter(isRecord).flatMap((tool) => (typeof tool.name === 'string' && (tool.type === undefined || tool.type === 'custom') ? [{ name: tool.name, parameters: tool.input_schema ?? {} }] : []))
     : [];
+  const isResult = (part: unknown): part is Record<string, unknown> => isRecord(part) && part.type === 'tool_result';
+  const result = isRecord(last) && Array.isArray(last.content) ? last.content.find(isResult) : undefined;
+  const latestUser = messages.findLast((message) => isRecord(message) && message.role === 'user');
+  const userContent = isRecord(latestUser) ? latestUser.content : '';
   const system = collectText(body.system ?? '');
   const thinking = isRecord(body.thinking) && (body.thinking.type === 'enabled' || body.thinking.type === 'adaptive');
   return {
@@ -136,7 +176,9 @@ function toConversation(body: Record<string, unknown>): Conversation {
     toolsText: Array.isArray(body.tools) ? JSON.stringify(body.tools) : '',
     tools,
     toolChoice: toolChoice(body.tool_choice),
-    lastIsToolResult: isRecord(last) && Array.isArray(last.content) && last.content.some((part) => isRecord(part) && part.type === 'tool_result'),
+    lastIsToolResult: result !== undefined,
+    toolResultText: result ? toolResultText(result.content) : undefined,
+    latestUserText: collectText(Array.isArray(userContent) ? userContent.filter((part) => !isResult(part)) : userContent),
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : undefined,
     stopSequences: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((item): item is string => typeof item === 'string') : [],
     requestSeed: undefined,

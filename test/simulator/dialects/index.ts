@@ -3,10 +3,12 @@ import type { Protocol } from '../../../worker/core/types';
 import { anthropicDialect } from './anthropic';
 import { geminiDialect } from './gemini';
 import { openaiDialect } from './openai';
+import { responsesDialect } from './responses';
 import type { Dialect } from './types';
 
 export const DIALECTS: Record<Protocol, Dialect> = {
   openai: openaiDialect,
+  'openai-responses': responsesDialect,
   anthropic: anthropicDialect,
   gemini: geminiDialect,
 };
@@ -15,5 +17,6 @@ export const DIALECTS: Record<Protocol, Dialect> = {
 export function dialectOfPath(path: string): Protocol {
   if (/^\/v1(beta|alpha)?\/models\/[^/]+(:|%3A)/i.test(path)) return 'gemini';
   if (path.startsWith('/v1/messages')) return 'anthropic';
+  if (path.startsWith('/v1/responses')) return 'openai-responses';
   return 'openai';
 }

@@ -1,10 +1,11 @@
 // OpenAI Chat Completions, Embeddings and Models, as api.openai.com serves them.
 import { hashString, randomAlphanumeric } from '../random';
 import { planReply, type Conversation, type FinishReason, type ReplyPlan, type ToolChoice } from '../reply-plan';
-import { collectText } from '../text-generation';
+import { collectText, toolResultText } from '../text-generation';
 import { embeddingsReply } from './openai-embeddings';
 import { automaticCachedTokens } from './prompt-cache';
-import { isRecord, type Dialect, type DialectContext, type DialectReply, type JsonReply, type StreamFrame } from './types';
+import { openaiServiceError } from './service-errors';
+import { isRecord, planOptions, type Dialect, type DialectContext, type DialectReply, type JsonReply, type StreamFrame } from './types';
 
 const REASONING_TOKENS: Record<string, number> = { none: 0, minimal: 4, low: 8, medium: 16, high: 32, xhigh: 48 };
 const FINISH_REASONS: Record<FinishReason, string> = { stop: 'stop', 'stop-sequence': 'stop', length: 'length', 'tool-call': 'tool_calls' };
@@ -28,6 +29,12 @@ export const openaiDialect: Dialect = {
   },
   error: (status, message) => openaiError(status, message),
   notFound: (method, path) => openaiError(404, `Invalid URL (${method} ${path})`),
+  serviceError(route, body, status) {
+    const error = openaiServiceError(status);
+    // OpenAI-compatible servers put the error object in a data line and end the stream.
+    if (isRecord(body) && body.stream === true) return { kind: 'stream', contentType: 'text/event-stream; charset=utf-8', frames: [{ text: `data: ${JSON.stringify({ error })}\n\n`, tokens: 0 }] };
+    return { kind: 'json', status, outputTokens: 0, body: { error } };
+  },
 };
 
 export function openaiError(status: number, message: string, param: string | null = null): JsonReply {
@@ -48,9 +55,9 @@ function chatReply(body: Record<string, unknown>, context: DialectContext): Dial
     return openaiError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'stream_options');
   }
   const conversation = toConversation(body, messages);
-  const plan = planReply(conversation, { outputTokens: context.behaviour.output_tokens, seed: context.seed });
+  const plan = planReply(conversation, planOptions(context));
   const cachedTokens = automaticCachedTokens(conversation, plan.inputTokens, context);
-  const usage = {
+  const usage = context.behaviour.omit_usage ? undefined : {
     prompt_tokens: plan.inputTokens,
     completion_tokens: plan.outputTokens,
     total_tokens: plan.inputTokens + plan.outputTokens,
@@ -76,7 +83,7 @@ function chatReply(body: Record<string, unknown>, context: DialectContext): Dial
     annotations: [],
   };
   const choice = { index: 0, message, logprobs: null, finish_reason: FINISH_REASONS[plan.finish] };
-  return { kind: 'json', status: 200, outputTokens: plan.outputTokens, body: { ...head, choices: [choice], usage, service_tier: 'default', system_fingerprint: fingerprint } };
+  return { kind: 'json', status: 200, outputTokens: plan.outputTokens, body: { ...head, choices: [choice], ...(usage ? { usage } : {}), service_tier: 'default', system_fingerprint: fingerprint } };
 }
 
 function streamReply(plan: ReplyPlan, head: Record<string, unknown>, usage: object | undefined, context: DialectContext): DialectReply {
@@ -109,6 +116,10 @@ function toConversation(body: Record<string, unknown>, messages: unknown[]): Con
     ? body.tools.filter(isRecord).flatMap((tool) => (isRecord(tool.function) && typeof tool.function.name === 'string' ? [{ name: tool.function.name, parameters: tool.function.parameters ?? {} }] : []))
     : [];
   const last = messages[messages.length - 1];
+  const isToolResult = (message: unknown) => isRecord(message) && (message.role === 'tool' || message.role === 'function');
+  let firstResult = messages.length;
+  while (firstResult > 0 && isToolResult(messages[firstResult - 1])) firstResult -= 1;
+  const latestUser = messages.findLast((message) => isRecord(message) && message.role === 'user');
   const stop = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((item): item is string => typeof item === 'string') : [];
   const maxTokens = typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : typeof body.max_tokens === 'number' ? body.max_tokens : undefined;
   const effort = typeof body.reasoning_effort === 'string' ? body.reasoning_effort : isRecord(body.reasoning) && typeof body.reasoning.effort === 'string' ? body.reasoning.effort : undefined;
@@ -118,7 +129,9 @@ function toConversation(body: Record<string, unknown>, messages: unknown[]): Con
     toolsText: Array.isArray(body.tools) ? JSON.stringify(body.tools) : '',
     tools,
     toolChoice: toolChoice(body.tool_choice),
-    lastIsToolResult: isRecord(last) && (last.role === 'tool' || last.role === 'function'),
+    lastIsToolResult: isToolResult(last),
+    toolResultText: firstResult < messages.length ? toolResultText((messages[firstResult] as Record<string, unknown>).content) : undefined,
+    latestUserText: isRecord(latestUser) ? collectText(latestUser.content) : '',
     maxTokens,
     stopSequences: stop,
     requestSeed: typeof body.seed === 'number' ? body.seed : undefined,

@@ -2,6 +2,7 @@
 // responses into bytes on the wire, with the provider's timing and failures applied.
 import type { RandomSource } from '../../../worker/core/types';
 import type { ProviderBehaviour } from '../behaviour';
+import type { PlanOptions } from '../reply-plan';
 
 export interface DialectRoute {
   /** Dialect-specific endpoint name, e.g. "chat", "embeddings", "count-tokens". */
@@ -55,6 +56,16 @@ export interface Dialect {
   error(status: number, message: string): JsonReply;
   /** Answer for a path this dialect does not serve. */
   notFound(method: string, path: string): JsonReply;
+  /**
+   * The provider's stream_error_status: a streamed request gets 200 and the dialect's own
+   * in-stream error (the provider's real body for that status), others that status.
+   */
+  serviceError(route: DialectRoute, body: unknown, status: number): DialectReply;
+}
+
+/** What planReply needs from the provider's behaviour. */
+export function planOptions(context: DialectContext): PlanOptions {
+  return { outputTokens: context.behaviour.output_tokens, seed: context.seed, autoToolCall: context.behaviour.auto_tool_call };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
