@@ -1,5 +1,6 @@
 // Responses API request → canonical request (for a channel of another dialect). A
 // Responses channel never comes here: same-dialect traffic is passed through.
+import { flattenedName } from './tool-names';
 import type {
   AssistantPart,
   CanonicalMessage,
@@ -58,7 +59,11 @@ function convertItem(item: ResponsesInputItem, index: number, system: string[], 
   const known = item as ResponsesKnownItem;
   switch (known.type) {
     case 'function_call':
-      append(messages, 'assistant', [{ type: 'tool-call', id: known.call_id, name: known.name, arguments: known.arguments }]);
+      {
+        const namespace = (known as { namespace?: unknown }).namespace;
+        const name = typeof namespace === 'string' && namespace !== '' ? flattenedName(namespace, known.name) : known.name;
+        append(messages, 'assistant', [{ type: 'tool-call', id: known.call_id, name, arguments: known.arguments }]);
+      }
       return { ok: true, value: null };
     case 'function_call_output': {
       const content = contentParts(known.output, `${field}.output`, true);
@@ -90,16 +95,32 @@ function convertInput(request: ResponsesRequest): Result<{ system: string | null
   return { ok: true, value: { system: system.length > 0 ? system.join('\n\n') : null, messages } };
 }
 
+function functionTool(tool: Record<string, unknown>, name: string): CanonicalTool {
+  const parameters = tool.parameters as Record<string, unknown> | null | undefined;
+  const converted: CanonicalTool = { name, parameters: parameters ?? { type: 'object', properties: {} } };
+  if (typeof tool.description === 'string') converted.description = tool.description;
+  return converted;
+}
+
+/** Function tools as they are, namespaces flattened, hosted tools left out (rule: tool-names.ts). */
 function convertTools(request: ResponsesRequest): Result<CanonicalTool[]> {
   const tools: CanonicalTool[] = [];
   for (const [index, tool] of (request.tools ?? []).entries()) {
-    if (tool.type !== 'function' || !('name' in tool) || typeof tool.name !== 'string') {
-      return unsupported(`tools[${index}]`, `Hosted tools of type '${String(tool.type)}' are only available on OpenAI Responses channels.`);
+    const record = tool as Record<string, unknown>;
+    if (record.type === 'function' && typeof record.name === 'string') {
+      tools.push(functionTool(record, record.name));
+    } else if (record.type === 'namespace' && typeof record.name === 'string' && Array.isArray(record.tools)) {
+      for (const [inner, member] of (record.tools as unknown[]).entries()) {
+        const entry = (typeof member === 'object' && member !== null ? member : {}) as Record<string, unknown>;
+        if (entry.type !== 'function' || typeof entry.name !== 'string') {
+          return unsupported(`tools[${index}].tools[${inner}]`, `Tools of type '${String(entry.type)}' inside a namespace are only available on OpenAI Responses channels.`);
+        }
+        tools.push(functionTool(entry, flattenedName(record.name, entry.name)));
+      }
+    } else if (record.type === 'custom') {
+      return unsupported(`tools[${index}]`, 'Custom (free-form) tools are only available on OpenAI Responses channels.');
     }
-    const parameters = tool.parameters as Record<string, unknown> | null | undefined;
-    const converted: CanonicalTool = { name: tool.name, parameters: parameters ?? { type: 'object', properties: {} } };
-    if (typeof tool.description === 'string') converted.description = tool.description;
-    tools.push(converted);
+    // Any other type is a hosted tool: left out on this channel.
   }
   return { ok: true, value: tools };
 }

@@ -1,6 +1,7 @@
 // The canonical answer as a Responses API `response` object, plus the item and object
 // builders the stream encoder shares, so a streamed answer's final object is byte-for-byte
 // what the same answer renders to unstreamed.
+import { declaredName } from './tool-names';
 import type { Usage } from '../../core/types';
 import { usageCost } from '../../core/metering';
 import type { CanonicalResponse, ReasoningState, ResponsePart } from '../canonical';
@@ -36,8 +37,10 @@ export function reasoningItem(id: string, text: string | null, state: ReasoningS
 }
 
 /** Arguments stay exactly as the model wrote them, valid JSON or not: the wire carries text. */
-export function functionCallItem(id: string, status: ItemStatus, callId: string, name: string, argumentsText: string): Item {
-  return { id, type: 'function_call', status, arguments: argumentsText, call_id: callId, name };
+export function functionCallItem(id: string, status: ItemStatus, callId: string, name: { name: string; namespace?: string }, argumentsText: string): Item {
+  const item: Item = { id, type: 'function_call', status, arguments: argumentsText, call_id: callId, name: name.name };
+  if (name.namespace !== undefined) item.namespace = name.namespace;
+  return item;
 }
 
 /** Reasoning items appear when the caller asked for them, or when they carry state it must send back. */
@@ -137,7 +140,7 @@ export function outputItems(parts: ResponsePart[], inbound: InboundRequest, requ
     } else {
       closeText();
       const id = itemIds.functionCall(requestId, callIndex);
-      items.push(functionCallItem(id, 'completed', itemIds.callId(requestId, callIndex), part.name, part.arguments));
+      items.push(functionCallItem(id, 'completed', itemIds.callId(requestId, callIndex), declaredName(inbound, part.name), part.arguments));
       callIndex += 1;
     }
   }

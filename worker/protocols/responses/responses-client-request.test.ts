@@ -6,6 +6,9 @@ import type { InboundRequest, RouteContext } from '../types';
 import { stateForClient } from '../shared/reasoning-state';
 import { parseResponsesInbound, renderResponsesCountTokens } from './request';
 import { responsesToCanonical } from './request-canonical';
+import { renderResponsesResponse } from './response-render';
+import { createResponsesStreamEncoder } from './stream-encoder';
+import { context } from '../shared/test-helpers';
 
 const route: RouteContext = { operation: 'generate' };
 
@@ -207,7 +210,7 @@ describe('responsesToCanonical', () => {
   });
 
   it.each([
-    [{ tools: [{ type: 'function', name: 'f', parameters: {} }, { type: 'web_search' }] }, 'tools[1]'],
+    [{ tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'custom', name: 'free' }] }] }, 'tools[0].tools[0]'],
     [{ tools: [{ type: 'custom', name: 'apply_patch' }] }, 'tools[0]'],
     [{ tool_choice: { type: 'web_search_preview' } }, 'tool_choice'],
     [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, 'input[0].content[0].type'],
@@ -219,6 +222,38 @@ describe('responsesToCanonical', () => {
     const converted = responsesToCanonical(inbound({ model: 'm', input: 'x', ...extra }));
     expect(converted.ok).toBe(false);
     if (!converted.ok) expect(converted.error).toMatchObject({ kind: 'unsupported', param });
+  });
+
+  it('leaves hosted tools out (Codex always offers web_search) and flattens namespaces', () => {
+    const request = canonical({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'go' },
+        { type: 'function_call', call_id: 'c1', name: 'spawn', namespace: 'agents', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+      ],
+      tools: [
+        { type: 'function', name: 'exec', parameters: { type: 'object' } },
+        { type: 'web_search' },
+        { type: 'namespace', name: 'agents', description: 'sub-agents', tools: [{ type: 'function', name: 'spawn', description: 'Spawn one', parameters: { type: 'object' } }] },
+      ],
+    });
+    expect(request.tools.map((tool) => tool.name)).toEqual(['exec', 'agents__spawn']);
+    expect(request.messages[1]?.parts[0]).toMatchObject({ type: 'tool-call', name: 'agents__spawn' });
+  });
+
+  it('renders a call to a flattened namespace tool with its namespace, streamed and not', () => {
+    const client = inbound({ model: 'm', input: 'x', tools: [{ type: 'namespace', name: 'agents', description: 'd', tools: [{ type: 'function', name: 'spawn' }] }] });
+    const body = JSON.parse(renderResponsesResponse({ parts: [{ type: 'tool-call', id: 't', name: 'agents__spawn', arguments: '{}' }], finish_reason: 'tool_calls', usage: null }, client, context));
+    expect(body.output[0]).toMatchObject({ type: 'function_call', name: 'spawn', namespace: 'agents' });
+    const encoder = createResponsesStreamEncoder(client, context);
+    const frames = [
+      ...encoder.encode({ type: 'tool-call-start', index: 0, id: 't', name: 'agents__spawn' }),
+      ...encoder.encode({ type: 'tool-call-delta', index: 0, arguments: '{}' }),
+      ...encoder.encode({ type: 'tool-call-end', index: 0 }),
+    ].join('');
+    expect(frames).toContain('"name":"spawn","namespace":"agents"');
+    expect(frames).not.toContain('agents__spawn');
   });
 
   it('refuses an input with no conversation in it', () => {

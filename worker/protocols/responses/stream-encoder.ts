@@ -1,6 +1,7 @@
 // Canonical stream events → the Responses API's typed SSE events (`event: <type>` frames with
 // a `sequence_number` counting from 0). Each delta is serialised on its own; an item's whole
 // text is serialised once, when the item closes, and the whole answer once, at the end.
+import { declaredName } from './tool-names';
 import type { Usage } from '../../core/types';
 import type { GatewayError } from '../../errors';
 import type { StreamEncoder } from '../adapter';
@@ -139,8 +140,9 @@ export function createResponsesStreamEncoder(inbound: InboundRequest, context: R
     if (call === undefined) return;
     calls.delete(ordinal);
     const text = call.arguments.join('');
-    emit('response.function_call_arguments.done', { item_id: call.id, output_index: call.index, arguments: text, name: call.name });
-    done(call.index, functionCallItem(call.id, status, call.callId, call.name, text));
+    const declared = declaredName(inbound, call.name);
+    emit('response.function_call_arguments.done', { item_id: call.id, output_index: call.index, arguments: text, name: declared.name });
+    done(call.index, functionCallItem(call.id, status, call.callId, declared, text));
   };
 
   const closeAll = (status: ItemStatus): void => {
@@ -185,7 +187,7 @@ export function createResponsesStreamEncoder(inbound: InboundRequest, context: R
       const index = nextIndex++;
       const call: OpenCall = { id: itemIds.functionCall(requestId, ordinal), index, callId: itemIds.callId(requestId, ordinal), name, arguments: [] };
       calls.set(ordinal, call);
-      emit('response.output_item.added', { output_index: index, item: functionCallItem(call.id, 'in_progress', call.callId, name, '') });
+      emit('response.output_item.added', { output_index: index, item: functionCallItem(call.id, 'in_progress', call.callId, declaredName(inbound, name), '') });
     },
     callDelta(ordinal: number, delta: string): void {
       const call = calls.get(ordinal);
