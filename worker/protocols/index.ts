@@ -5,6 +5,9 @@ import type { Protocol } from '../core/types';
 import type { GatewayError } from '../errors';
 import type { ResponsePart } from './canonical';
 import { adapters } from './registry';
+import { STATE_ENVELOPE_PREFIX } from './shared/reasoning-state';
+import { argumentsObject } from './shared/validation';
+import { malformedUpstream } from './shared/upstream-failure';
 import { createTranslatingStream } from './shared/stream-translator';
 import type {
   InboundRequest,
@@ -29,7 +32,7 @@ export function buildUpstreamRequest(inbound: InboundRequest, target: UpstreamTa
   if (inbound.operation === 'count_tokens') {
     return { ok: false, error: { kind: 'invalid_request', message: 'count_tokens is answered locally, never sent upstream.' } };
   }
-  if (inbound.protocol === target.dialect) return adapters[target.dialect].passthroughRequest(inbound, target);
+  if (inbound.protocol === target.dialect && !carriesForeignState(inbound)) return adapters[target.dialect].passthroughRequest(inbound, target);
   const client = adapters[inbound.protocol];
   const upstream = adapters[target.dialect];
   if (inbound.operation === 'embed') {
@@ -41,6 +44,16 @@ export function buildUpstreamRequest(inbound: InboundRequest, target: UpstreamTa
   }
   const request = client.toCanonical(inbound);
   return request.ok ? upstream.buildRequest(request.value, target) : request;
+}
+
+/**
+ * Reasoning state another dialect made travels in an `sb1.` envelope (shared/reasoning-state.ts).
+ * Passed through as it is, a channel would reject it (an invalid signature is a 400), so such a
+ * request takes the canonical path, which unwraps state of the channel's own dialect and
+ * strips the rest. A stray match in ordinary text costs only byte fidelity, never correctness.
+ */
+function carriesForeignState(inbound: InboundRequest): boolean {
+  return inbound.raw.includes(`"${STATE_ENVELOPE_PREFIX}`);
 }
 
 function unsupportedEmbeddings(dialect: Protocol): { ok: false; error: GatewayError } {
@@ -82,6 +95,9 @@ export function translateResponse(
   }
   const response = upstream.readResponse(upstreamText);
   if (!response.ok) return response;
+  const unreadable = response.value.parts.find((part) => part.type === 'tool-call' && argumentsObject(part.arguments) === null);
+  // Tool arguments every client format must parse: a broken answer is the upstream's failure (retried), never `{}`.
+  if (unreadable !== undefined) return { ok: false, error: malformedUpstream('tool call arguments are not a JSON object') };
   return {
     ok: true,
     value: {

@@ -8,7 +8,8 @@
 import type { Protocol } from '../../core/types';
 import type { ReasoningState } from '../canonical';
 
-const PREFIX = 'sb1.';
+export const STATE_ENVELOPE_PREFIX = 'sb1.';
+const PREFIX = STATE_ENVELOPE_PREFIX;
 const DIALECTS: ReadonlySet<string> = new Set<Protocol>(['openai', 'openai-responses', 'anthropic', 'gemini']);
 
 function toBase64Url(text: string): string {
