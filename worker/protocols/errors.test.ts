@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayError } from '../errors';
+import type { Protocol } from '../core/types';
 import { classifyUpstreamError, renderError } from './index';
-import { fixture } from './shared/test-helpers';
+import { adapters } from './registry';
+import { chunks, fixture } from './shared/test-helpers';
 
 const cases: { error: GatewayError; status: number; openai: [string, string | null]; anthropic: string; gemini: string }[] = [
   { error: { kind: 'unauthorized', message: 'Missing or invalid API key.' }, status: 401, openai: ['authentication_error', 'invalid_api_key'], anthropic: 'authentication_error', gemini: 'UNAUTHENTICATED' },
@@ -19,6 +21,8 @@ const cases: { error: GatewayError; status: number; openai: [string, string | nu
   { error: { kind: 'upstream', status: 502, error_class: 'server', message: 'bad gateway' }, status: 502, openai: ['server_error', 'server_error'], anthropic: 'api_error', gemini: 'UNAVAILABLE' },
   { error: { kind: 'upstream', status: 504, error_class: 'timeout', message: 'slow' }, status: 504, openai: ['timeout_error', 'timeout'], anthropic: 'timeout_error', gemini: 'DEADLINE_EXCEEDED' },
   { error: { kind: 'upstream', status: 429, error_class: 'rate_limit', message: 'all busy', retry_after_s: 3 }, status: 429, openai: ['rate_limit_error', 'rate_limit_exceeded'], anthropic: 'rate_limit_error', gemini: 'RESOURCE_EXHAUSTED' },
+  { error: { kind: 'conflict', message: 'exists', param: 'id' }, status: 409, openai: ['invalid_request_error', 'conflict'], anthropic: 'invalid_request_error', gemini: 'ABORTED' },
+  { error: { kind: 'unprocessable', message: 'unknown users' }, status: 422, openai: ['invalid_request_error', 'unprocessable_entity'], anthropic: 'invalid_request_error', gemini: 'FAILED_PRECONDITION' },
   { error: { kind: 'internal', message: 'Internal error.' }, status: 500, openai: ['server_error', 'internal_error'], anthropic: 'api_error', gemini: 'INTERNAL' },
 ];
 
@@ -31,7 +35,7 @@ describe('renderError', () => {
       error: {
         message: error.message,
         type: openai[0],
-        param: error.kind === 'invalid_request' || error.kind === 'unsupported' ? error.param : error.kind === 'model_not_found' ? 'model' : null,
+        param: error.kind === 'invalid_request' || error.kind === 'unsupported' || error.kind === 'conflict' ? error.param : error.kind === 'model_not_found' ? 'model' : null,
         code: openai[1],
       },
     });
@@ -43,9 +47,10 @@ describe('renderError', () => {
     expect(JSON.parse(g.body)).toEqual({ error: { code: status, message: error.message, status: gemini } });
   });
 
-  it('sends retry-after when the error has one', () => {
+  it('sends retry-after when the error has one: whole seconds, at least 1', () => {
     expect(renderError('openai', { kind: 'rate_limited', message: 'x', retry_after_s: 7 }).headers['retry-after']).toBe('7');
     expect(renderError('gemini', { kind: 'upstream', status: 429, error_class: 'rate_limit', message: 'x', retry_after_s: 2.2 }).headers['retry-after']).toBe('3');
+    expect(renderError('anthropic', { kind: 'rate_limited', message: 'x', retry_after_s: 0 }).headers['retry-after']).toBe('1');
     expect(renderError('anthropic', { kind: 'internal', message: 'x' }).headers['retry-after']).toBeUndefined();
   });
 });
@@ -119,5 +124,68 @@ describe('classifyUpstreamError', () => {
   it('survives HTML and empty bodies', () => {
     expect(classifyUpstreamError('gemini', 502, '<html>Bad Gateway</html>', headers()).message).toBe('Upstream returned HTTP 502.');
     expect(classifyUpstreamError('anthropic', 500, '', headers()).error_class).toBe('server');
+  });
+});
+
+describe('errors inside streams: one classifier with plain error responses', () => {
+  function streamError(protocol: Protocol, name: string) {
+    const decoder = adapters[protocol].createStreamDecoder();
+    const events = chunks(protocol, name).flatMap((event) => decoder.push(event));
+    const error = events.find((event) => event.type === 'error');
+    if (error?.type !== 'error') throw new Error(`no error event in ${name}`);
+    return error.error;
+  }
+
+  // Regression (issue #10): an upstream's refusal of our channel credential, sent inside a
+  // stream before the first token, was returned to the caller as its own 400/401 without a retry.
+  it.each(['openai', 'anthropic', 'gemini'] as const)('%s: an invalid channel key mid-stream blames the channel (retryable 502)', (protocol) => {
+    const error = streamError(protocol, 'stream-error-invalid-key.chunks.txt');
+    expect(error).toMatchObject({ kind: 'upstream', status: 502, error_class: 'server' });
+    expect(error.message).toContain('HTTP 401');
+  });
+
+  it('the same body as a plain response gets the same answer', () => {
+    const body = fixture('openai', 'error-invalid-key.json');
+    expect(classifyUpstreamError('openai', 401, body, new Headers())).toMatchObject({ status: 502, error_class: 'server' });
+    const gemini = fixture('gemini', 'stream-error-invalid-key.chunks.txt');
+    expect(classifyUpstreamError('gemini', 400, gemini, new Headers())).toMatchObject({ status: 502, error_class: 'server' });
+  });
+
+  it.each([
+    ['openai', { code: 'rate_limit_exceeded', type: 'requests', message: 'slow down' }, 429, 'rate_limit'],
+    ['openai', { code: 'insufficient_quota', type: 'insufficient_quota', message: 'quota' }, 429, 'rate_limit'],
+    ['openai', { code: null, type: 'server_error', message: 'oops' }, 500, 'server'],
+    ['openai', { code: 'invalid_api_key', type: 'invalid_request_error', message: 'bad key' }, 502, 'server'],
+    ['openai', { code: 'model_not_found', type: 'invalid_request_error', message: 'no model' }, 502, 'server'],
+    ['openai', { code: 'context_length_exceeded', type: 'invalid_request_error', message: 'too long' }, 400, 'client'],
+    ['openai', { type: 'permission_error', message: 'no' }, 502, 'server'],
+    ['openai', { status: 503, message: 'busy' }, 503, 'server'],
+    ['openai', { message: 'who knows' }, 502, 'server'],
+    ['anthropic', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 503, 'server'],
+    ['anthropic', { type: 'error', error: { type: 'rate_limit_error', message: 'slow' } }, 429, 'rate_limit'],
+    ['anthropic', { type: 'error', error: { type: 'api_error', message: 'oops' } }, 500, 'server'],
+    ['anthropic', { type: 'error', error: { type: 'permission_error', message: 'no' } }, 502, 'server'],
+    ['anthropic', { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } }, 400, 'client'],
+    ['gemini', { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' }, 503, 'server'],
+    ['gemini', { status: 'DEADLINE_EXCEEDED', message: 'late' }, 504, 'server'],
+    ['gemini', { status: 'UNAUTHENTICATED', message: 'who' }, 502, 'server'],
+    ['gemini', { code: 404, status: 'NOT_FOUND', message: 'no model' }, 502, 'server'],
+    ['gemini', { code: 400, status: 'INVALID_ARGUMENT', message: 'bad' }, 400, 'client'],
+  ] as const)('%s %j → %i %s', (protocol, object, status, errorClass) => {
+    const line = protocol === 'gemini' ? { data: JSON.stringify({ error: object }) } : protocol === 'openai' ? { data: JSON.stringify({ error: object }) } : { event: 'error', data: JSON.stringify(object) };
+    const events = adapters[protocol].createStreamDecoder().push(line);
+    const error = events.find((event) => event.type === 'error');
+    expect(error?.type === 'error' ? error.error : null).toMatchObject({ kind: 'upstream', status, error_class: errorClass });
+  });
+
+  it('keeps RetryInfo from a Gemini rate limit inside a stream', () => {
+    const data = JSON.stringify({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'quota', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12s' }] } });
+    const events = adapters.gemini.createStreamDecoder().push({ data });
+    expect(events.find((event) => event.type === 'error')).toMatchObject({ error: { status: 429, error_class: 'rate_limit', retry_after_s: 12 } });
+  });
+
+  it('scrubs credentials from in-stream messages', () => {
+    const events = adapters.openai.createStreamDecoder().push({ data: fixture('openai', 'stream-error-invalid-key.chunks.txt').trim() });
+    expect(JSON.stringify(events)).not.toContain('sk-proj-');
   });
 });

@@ -3,7 +3,7 @@
 import type { GatewayError } from '../../errors';
 import type { RenderedError, UpstreamFailure } from '../types';
 import { renderedError } from '../openai/errors';
-import { buildFailure, errorClassForStatus, parseJson, retryAfterSeconds, safeMessage } from '../shared/upstream-failure';
+import { buildFailure, parseJson, retryAfterSeconds, statusForErrorNames, upstreamErrorFrom } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 
 function upstreamType(status: number): string {
@@ -49,6 +49,8 @@ export function anthropicErrorType(error: GatewayError): string {
     case 'invalid_request':
     case 'unsupported':
     case 'method_not_allowed':
+    case 'conflict':
+    case 'unprocessable':
       return 'invalid_request_error';
     case 'payload_too_large':
       return 'request_too_large';
@@ -69,38 +71,17 @@ export function renderAnthropicError(error: GatewayError): RenderedError {
   return renderedError(error, anthropicErrorBody(error));
 }
 
-function statusForType(type: unknown): number {
-  switch (type) {
-    case 'invalid_request_error':
-      return 400;
-    case 'authentication_error':
-      return 401;
-    case 'billing_error':
-      return 402;
-    case 'permission_error':
-      return 403;
-    case 'not_found_error':
-      return 404;
-    case 'request_too_large':
-      return 413;
-    case 'rate_limit_error':
-      return 429;
-    case 'overloaded_error':
-      return 503;
-    case 'timeout_error':
-      return 504;
-    default:
-      return 502;
-  }
-}
-
-/** An `event: error` an Anthropic upstream sent mid-stream (e.g. overloaded_error). */
+/**
+ * An `event: error` an Anthropic upstream sent mid-stream (e.g. overloaded_error): the status
+ * its type implies (overloaded 529 → 503, authentication 401 → the channel's fault), then
+ * the same rule as a plain error response.
+ */
 export function anthropicErrorFromObject(value: unknown): GatewayError {
   const object = isPlainObject(value) ? value : {};
   const inner = isPlainObject(object.error) ? object.error : object;
-  const status = statusForType(inner.type);
+  const status = statusForErrorNames(inner.type) ?? 502;
   const message = typeof inner.message === 'string' ? inner.message : 'The upstream reported an error mid-stream.';
-  return { kind: 'upstream', status, error_class: errorClassForStatus(status), message: safeMessage(message) };
+  return upstreamErrorFrom(status, message);
 }
 
 export function classifyAnthropicError(status: number, bodyText: string, headers: Headers): UpstreamFailure {

@@ -3,7 +3,7 @@
 import type { GatewayError } from '../../errors';
 import type { RenderedError, UpstreamFailure } from '../types';
 import { renderedError } from '../openai/errors';
-import { buildFailure, errorClassForStatus, normaliseStatus, parseJson, retryAfterSeconds, safeMessage } from '../shared/upstream-failure';
+import { buildFailure, parseJson, retryAfterSeconds, upstreamErrorFrom } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 
 function statusNameForCode(status: number): string {
@@ -55,6 +55,10 @@ export function geminiStatusName(error: GatewayError): string {
       return 'INVALID_ARGUMENT';
     case 'method_not_allowed':
       return 'UNIMPLEMENTED';
+    case 'conflict':
+      return 'ABORTED';
+    case 'unprocessable':
+      return 'FAILED_PRECONDITION';
     case 'upstream':
       return statusNameForCode(error.status);
     case 'internal':
@@ -109,16 +113,28 @@ function retryDelay(error: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** An error object inside a Gemini stream. */
+/**
+ * Google answers a bad API key with 400 INVALID_ARGUMENT and an ErrorInfo reason of
+ * API_KEY_INVALID: the channel's credential, not the caller's request, so read it as 401.
+ */
+function keyRefused(error: Record<string, unknown>): boolean {
+  if (!Array.isArray(error.details)) return false;
+  return (error.details as unknown[]).some((detail) => isPlainObject(detail) && detail.reason === 'API_KEY_INVALID');
+}
+
+/**
+ * An error object inside a Gemini stream: the status it implies (the numeric `code` before
+ * the `status` name), then the same rule as a plain error response, RetryInfo included.
+ */
 export function geminiErrorFromObject(value: unknown): GatewayError {
   const error = isPlainObject(value) ? value : {};
-  const status = normaliseStatus(typeof error.code === 'number' ? error.code : codeForStatusName(error.status));
-  const message = typeof error.message === 'string' ? error.message : 'The upstream reported an error mid-stream.';
-  return { kind: 'upstream', status, error_class: errorClassForStatus(status), message: safeMessage(message) };
+  const status = keyRefused(error) ? 401 : typeof error.code === 'number' && error.code >= 400 ? error.code : codeForStatusName(error.status);
+  const message = typeof error.message === 'string' ? error.message : undefined;
+  return upstreamErrorFrom(status, message ?? 'The upstream reported an error mid-stream.', retryAfterSeconds(new Headers(), retryDelay(error)));
 }
 
 export function classifyGeminiError(status: number, bodyText: string, headers: Headers): UpstreamFailure {
   const error = errorObject(parseJson(bodyText));
   const message = error && typeof error.message === 'string' ? error.message : undefined;
-  return buildFailure(status, message, retryAfterSeconds(headers, error ? retryDelay(error) : undefined));
+  return buildFailure(error && keyRefused(error) ? 401 : status, message, retryAfterSeconds(headers, error ? retryDelay(error) : undefined));
 }

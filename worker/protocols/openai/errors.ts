@@ -1,15 +1,8 @@
 // OpenAI error bodies: render any gateway error as `{"error":{message,type,param,code}}`,
 // and classify an OpenAI-compatible upstream's error response.
-import { errorRetryAfter, errorStatus, type GatewayError } from '../../errors';
+import { errorStatus, retryAfterHeader, type GatewayError } from '../../errors';
 import type { RenderedError, UpstreamFailure } from '../types';
-import {
-  buildFailure,
-  errorClassForStatus,
-  normaliseStatus,
-  parseJson,
-  retryAfterSeconds,
-  safeMessage,
-} from '../shared/upstream-failure';
+import { buildFailure, parseJson, retryAfterSeconds, statusForErrorNames, upstreamErrorFrom } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 
 export interface OpenaiErrorBody {
@@ -69,6 +62,10 @@ export function openaiErrorBody(error: GatewayError): OpenaiErrorBody {
       return body('not_found_error', null, null);
     case 'method_not_allowed':
       return body('invalid_request_error', null, 'method_not_allowed');
+    case 'conflict':
+      return body('invalid_request_error', error.param ?? null, 'conflict');
+    case 'unprocessable':
+      return body('invalid_request_error', null, 'unprocessable_entity');
     case 'upstream': {
       const { type, code } = upstreamType(error.status);
       return body(type, null, code);
@@ -80,8 +77,9 @@ export function openaiErrorBody(error: GatewayError): OpenaiErrorBody {
 
 export function renderedError(error: GatewayError, body: unknown): RenderedError {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const retryAfter = errorRetryAfter(error);
-  if (retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(retryAfter)));
+  // The only place an error response's Retry-After is written (every route renders here).
+  const retryAfter = retryAfterHeader(error);
+  if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
   return { status: errorStatus(error), headers, body: JSON.stringify(body) };
 }
 
@@ -89,22 +87,16 @@ export function renderOpenaiError(error: GatewayError): RenderedError {
   return renderedError(error, openaiErrorBody(error));
 }
 
-function statusForType(type: unknown, code: unknown): number {
-  const name = `${typeof type === 'string' ? type : ''} ${typeof code === 'string' ? code : ''}`;
-  if (/rate_limit|insufficient_quota|tokens_exceeded/.test(name)) return 429;
-  if (/invalid_request|invalid_value|context_length/.test(name)) return 400;
-  if (/authentication|invalid_api_key/.test(name)) return 401;
-  if (/timeout/.test(name)) return 504;
-  if (/overloaded|unavailable/.test(name)) return 503;
-  return 502;
-}
-
-/** An error object an OpenAI-compatible upstream sent inside a stream (`data: {"error":{…}}`). */
+/**
+ * An error object an OpenAI-compatible upstream sent inside a stream (`data: {"error":{…}}`):
+ * the status it implies (an explicit `status`, else `code` before `type`), then the same rule
+ * as a plain error response.
+ */
 export function openaiErrorFromObject(value: unknown): GatewayError {
   const object = isPlainObject(value) ? value : {};
-  const status = typeof object.status === 'number' ? normaliseStatus(object.status) : statusForType(object.type, object.code);
+  const status = typeof object.status === 'number' ? object.status : (statusForErrorNames(object.code, object.type) ?? 502);
   const message = typeof object.message === 'string' ? object.message : 'The upstream reported an error mid-stream.';
-  return { kind: 'upstream', status, error_class: errorClassForStatus(status), message: safeMessage(message) };
+  return upstreamErrorFrom(status, message);
 }
 
 export function classifyOpenaiError(status: number, bodyText: string, headers: Headers): UpstreamFailure {

@@ -1,5 +1,6 @@
 // The one place retryability is decided (408, 409, 429, ≥ 500), plus the helpers every
-// dialect's error classifier shares: retry-after parsing, credential scrubbing, truncation.
+// dialect's error classifier shares: retry-after parsing, credential scrubbing, truncation,
+// and the status an in-stream error object implies.
 import type { ErrorClass } from '../../core/types';
 import type { GatewayError } from '../../errors';
 import type { UpstreamFailure } from '../types';
@@ -85,15 +86,43 @@ export function buildFailure(status: number, message: string | undefined, retryA
   return failure;
 }
 
-export function failureToError(failure: UpstreamFailure): GatewayError {
-  const error: GatewayError = {
-    kind: 'upstream',
-    status: failure.status,
-    error_class: failure.error_class,
-    message: failure.message,
-  };
-  if (failure.retry_after_s !== undefined) error.retry_after_s = failure.retry_after_s;
-  return error;
+/**
+ * An upstream error as a gateway error, through the one rule above: used for errors an
+ * upstream sends inside a stream (each dialect infers the HTTP status it would have used,
+ * then comes here), so a refused credential mid-stream is a retryable 502 exactly like a
+ * refused credential in a plain response.
+ */
+export function upstreamErrorFrom(status: number, message: string | undefined, retryAfter?: number): GatewayError {
+  return { kind: 'upstream', ...buildFailure(status, message, retryAfter) };
+}
+
+/**
+ * The HTTP status an upstream would have sent with an error it names only by code or type
+ * (OpenAI `code` / `type`, Anthropic `error.type`, Google `status`). Names are tried in the
+ * order given (code before type), and within a name the credential patterns come first:
+ * `invalid_api_key` must read as 401, not as an invalid request.
+ */
+const STATUS_BY_NAME: Array<[RegExp, number]> = [
+  [/invalid_api_key|authentication|unauthenticated|unauthorized/, 401],
+  [/billing/, 402],
+  [/permission|forbidden/, 403],
+  [/not_found/, 404],
+  [/request_too_large/, 413],
+  [/rate_limit|insufficient_quota|tokens_exceeded|resource_exhausted/, 429],
+  [/overloaded/, 529],
+  [/timeout|deadline_exceeded/, 504],
+  [/unavailable/, 503],
+  [/server_error|api_error|internal/, 500],
+  [/invalid_request|invalid_value|invalid_argument|context_length|failed_precondition|out_of_range/, 400],
+];
+
+export function statusForErrorNames(...names: unknown[]): number | undefined {
+  for (const name of names) {
+    if (typeof name !== 'string' || name === '') continue;
+    const lower = name.toLowerCase();
+    for (const [pattern, status] of STATUS_BY_NAME) if (pattern.test(lower)) return status;
+  }
+  return undefined;
 }
 
 /** An upstream answered 200 with a body we cannot read. */
