@@ -1,7 +1,7 @@
 // One internal error union; every wire error is rendered from it by the client protocol's
 // renderer (worker/protocols/<protocol>/errors.ts), whether it came from a route handler,
-// onError, notFound or an upstream. Messages here are safe to show: never a credential,
-// never a stack.
+// onError, notFound, the admin and internal APIs or an upstream. Messages here are safe to
+// show: never a credential, never a stack.
 import type { ErrorClass } from './core/types';
 
 export type GatewayError =
@@ -16,6 +16,10 @@ export type GatewayError =
   | { kind: 'rate_limited'; message: string; retry_after_s: number }
   | { kind: 'not_found'; message: string }
   | { kind: 'method_not_allowed'; message: string }
+  /** A change the current state forbids (duplicate id, revoked key): admin API, 409. */
+  | { kind: 'conflict'; message: string; param?: string }
+  /** Well-formed but refers to things that do not exist (a ledger batch naming unknown users): 422. */
+  | { kind: 'unprocessable'; message: string }
   | {
       /** Every eligible channel failed, or the upstream returned a client error we pass on. */
       kind: 'upstream';
@@ -49,6 +53,10 @@ export function errorStatus(error: GatewayError): number {
       return 429;
     case 'method_not_allowed':
       return 405;
+    case 'conflict':
+      return 409;
+    case 'unprocessable':
+      return 422;
     case 'upstream':
       return error.status;
     case 'internal':
@@ -56,16 +64,18 @@ export function errorStatus(error: GatewayError): number {
   }
 }
 
-/** Retry-After seconds to send with an error response, if any. */
-export function errorRetryAfter(error: GatewayError): number | undefined {
-  if (error.kind === 'rate_limited') return error.retry_after_s;
-  if (error.kind === 'upstream') return error.retry_after_s;
-  return undefined;
+/**
+ * The Retry-After header value for an error response, if any: whole seconds, at least 1
+ * (a 0 invites an immediate retry storm). The only place the header's value is computed.
+ */
+export function retryAfterHeader(error: GatewayError): string | undefined {
+  const seconds = errorRetryAfter(error);
+  if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
+  return String(Math.max(1, Math.ceil(seconds)));
 }
 
-export const gatewayError = {
-  unauthorized: (message = 'Missing or invalid API key.'): GatewayError => ({ kind: 'unauthorized', message }),
-  invalid: (message: string, param?: string): GatewayError =>
-    param === undefined ? { kind: 'invalid_request', message } : { kind: 'invalid_request', message, param },
-  internal: (): GatewayError => ({ kind: 'internal', message: 'Internal error.' }),
-};
+/** Retry-After seconds carried by an error, if any (unrounded). */
+export function errorRetryAfter(error: GatewayError): number | undefined {
+  if (error.kind === 'rate_limited' || error.kind === 'upstream') return error.retry_after_s;
+  return undefined;
+}

@@ -69,7 +69,29 @@ export const ROUTES: Route[] = [
     path: '/v1beta/models/m-gemini:streamGenerateContent?alt=sse',
     valid: { contents: geminiHi },
   },
+  // The Responses API answers errors in OpenAI's shape.
+  { label: 'responses', protocol: 'openai', path: '/v1/responses', valid: { model: 'gpt-test', input: 'hi' } },
+  { label: 'responses input_tokens', protocol: 'openai', path: '/v1/responses/input_tokens', valid: { model: 'gpt-test', input: 'hi' } },
+  // Gemini on v1 (`@google/genai` 3.x's default) as well as v1beta.
+  { label: 'v1 generateContent', protocol: 'gemini', path: '/v1/models/m-gemini:generateContent', valid: { contents: geminiHi } },
+  { label: 'v1 streamGenerateContent', protocol: 'gemini', path: '/v1/models/m-gemini:streamGenerateContent?alt=sse', valid: { contents: geminiHi } },
+  { label: 'v1 countTokens', protocol: 'gemini', path: '/v1/models/m-gemini:countTokens', valid: { contents: geminiHi } },
+  { label: 'v1beta countTokens', protocol: 'gemini', path: '/v1beta/models/m-gemini:countTokens', valid: { contents: geminiHi } },
+  { label: 'v1beta embedContent', protocol: 'gemini', path: '/v1beta/models/embed-test:embedContent', valid: { content: { parts: [{ text: 'hi' }] } } },
+  {
+    label: 'v1 batchEmbedContents',
+    protocol: 'gemini',
+    path: '/v1/models/embed-test:batchEmbedContents',
+    valid: { requests: [{ model: 'models/embed-test', content: { parts: [{ text: 'hi' }] } }] },
+  },
 ];
+
+/** Looks a route up by label (the lists below are built from these). */
+function route(label: string): Route {
+  const found = ROUTES.find((entry) => entry.label === label);
+  if (!found) throw new Error(`no route ${label}`);
+  return found;
+}
 
 function json(route: Route, name: string, body: string | Uint8Array, extra: Partial<HostileCase> = {}): HostileCase {
   return {
@@ -217,7 +239,8 @@ function anthropicCases(route: Route): HostileCase[] {
     ['model of 10k characters', { model: 'c'.repeat(10_000) }],
     ['messages is a string', { messages: 'hello' }],
     ['messages is empty', { messages: [] }],
-    ['role system inside messages', { messages: [{ role: 'system', content: 'x' }] }],
+    // A system role inside messages is valid now (Anthropic accepts it); an unknown role is not.
+    ['role unknown inside messages', { messages: [{ role: 'root', content: 'x' }] }],
     ['content is a number', { messages: [{ role: 'user', content: 42 }] }],
     ['text block without text', { messages: [{ role: 'user', content: [{ type: 'text' }] }] }],
     ['tool_use block without input', { messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n' }] }] }],
@@ -285,7 +308,17 @@ function geminiPathCases(): HostileCase[] {
     at('empty model', '/v1beta/models/:generateContent'),
     at('no method', '/v1beta/models/m-gemini', 404),
     at('unknown method', '/v1beta/models/m-gemini:deleteEverything', 404),
-    at('countTokens (not served)', '/v1beta/models/m-gemini:countTokens', 404),
+    at('method in the wrong case', '/v1beta/models/m-gemini:generatecontent', 404),
+    at('tunings are not served', '/v1beta/tunedModels/t1:generateContent', 404),
+    at('encoded colon before the method', '/v1beta/models/m-gemini%3AgenerateContent', 404),
+    at('v1: encoded colon before the method', '/v1/models/m-gemini%3agenerateContent', 404),
+    at('v1: model of 10k characters', `/v1/models/${'g'.repeat(10_000)}:generateContent`, 400),
+    at('v1: model of 10k characters, countTokens', `/v1/models/${'g'.repeat(10_000)}:countTokens`, 400),
+    at('v1: model of 10k characters, batchEmbedContents', `/v1/models/${'g'.repeat(10_000)}:batchEmbedContents`, 400),
+    at('v1: unknown method', '/v1/models/m-gemini:deleteEverything', 404),
+    at('v1: path traversal with ..%2f', '/v1/models/..%2f..%2finternal%2fflush:generateContent'),
+    at('v1: encoded NUL in the model', '/v1/models/m-gemini%00:streamGenerateContent?alt=sse'),
+    at('v1: malformed percent-encoding', '/v1/models/m-gemini%E0%A4%A:generateContent'),
     // The URL parser resolves the dot segments to /admin/config:generateContent: an admin
     // path, so the refusal is the admin API's (OpenAI-shaped) 401, as for any admin call.
     at('path traversal with ..', '/v1beta/models/../../admin/config:generateContent', 401, { protocol: 'openai' }),
@@ -306,7 +339,7 @@ function geminiPathCases(): HostileCase[] {
 
 /** Credentials: absurd, duplicated, malformed. Auth comes first, so the body is valid. */
 function headerCases(): HostileCase[] {
-  const routes = [ROUTES[0]!, ROUTES[2]!, ROUTES[4]!];
+  const routes = [ROUTES[0]!, ROUTES[2]!, ROUTES[4]!, route('responses'), route('v1 generateContent'), route('v1beta embedContent')];
   const output: HostileCase[] = [];
   for (const route of routes) {
     const body = bytes(JSON.stringify(route.valid));
@@ -369,6 +402,124 @@ function headerCases(): HostileCase[] {
   return output;
 }
 
+function responsesCases(route: Route): HostileCase[] {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['model is a number', { model: 42 }],
+    ['model is null', { model: null }],
+    ['model of 10k characters', { model: 'r'.repeat(10_000) }],
+    ['input is a number', { input: 42 }],
+    ['input is an object', { input: { role: 'user', content: 'hi' } }],
+    ['an input item is null', { input: [null] }],
+    ['an input message with a numeric role', { input: [{ role: 42, content: 'hi' }] }],
+    ['an input message with numeric content', { input: [{ role: 'user', content: 42 }] }],
+    ['instructions is a number', { instructions: 42 }],
+    ['tools a string', { tools: 'all' }],
+    ['a function tool without a name', { tools: [{ type: 'function', parameters: {} }] }],
+  ];
+  if (route.label === 'responses') {
+    cases.push(
+      ['stream "yes"', { stream: 'yes' }],
+      ['max_output_tokens negative', { max_output_tokens: -1 }],
+      ['max_output_tokens "NaN"', { max_output_tokens: 'NaN' }],
+      ['temperature "hot"', { temperature: 'hot' }],
+      ['reasoning a string', { reasoning: 'lots' }],
+    );
+  }
+  return cases.map(([name, patch]) => json(route, name, variant(route, patch)));
+}
+
+/** countTokens reads only `contents` (answered locally): the generation settings are not checked. */
+function countTokensCases(route: Route): HostileCase[] {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['contents is a string', { contents: 'hi' }],
+    ['contents is empty', { contents: [] }],
+    ['parts is empty', { contents: [{ role: 'user', parts: [] }] }],
+    ['text is a number', { contents: [{ parts: [{ text: 5 }] }] }],
+    ['role unknown', { contents: [{ role: 'robot', parts: [{ text: 'x' }] }] }],
+  ];
+  return cases.map(([name, patch]) => json(route, name, variant(route, patch)));
+}
+
+function embedContentCases(route: Route): HostileCase[] {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['content is a string', { content: 'hi' }],
+    ['content is null', { content: null }],
+    ['parts is a string', { content: { parts: 'hi' } }],
+    ['text is a number', { content: { parts: [{ text: 5 }] } }],
+  ];
+  return cases.map(([name, patch]) => json(route, name, variant(route, patch)));
+}
+
+function batchEmbedCases(route: Route): HostileCase[] {
+  const one = { model: 'models/embed-test', content: { parts: [{ text: 'hi' }] } };
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['requests is a string', { requests: 'hi' }],
+    ['requests is empty', { requests: [] }],
+    ['a request is null', { requests: [null] }],
+    ['a request without content', { requests: [{ model: 'models/embed-test' }] }],
+    ['a request with numeric content', { requests: [{ ...one, content: 5 }] }],
+    ['10k requests (over the 2,048 limit)', { requests: Array.from({ length: 10_000 }, () => one) }],
+  ];
+  return cases.map(([name, patch]) => json(route, name, variant(route, patch)));
+}
+
+/** GET /{v1,v1beta}/models[/{model}]: credentials in each SDK's place, hostile names. */
+function modelListCases(): HostileCase[] {
+  const get = (name: string, protocol: ClientProtocol, path: string, headers: Array<[string, string]>, status: number | readonly number[], transport: HostileCase['transport'] = 'fetch'): HostileCase => ({
+    name: `models · ${name}`,
+    protocol,
+    method: 'GET',
+    path,
+    headers,
+    transport,
+    status,
+  });
+  const google: [string, string] = ['x-goog-api-key', MAIN_KEY];
+  return [
+    get('v1 without credentials', 'openai', '/v1/models', [], 401),
+    get('v1 with a wrong bearer', 'openai', '/v1/models', [['authorization', 'Bearer sk-wrong']], 401),
+    get('v1 with a wrong x-api-key', 'anthropic', '/v1/models', [['x-api-key', 'sk-wrong'], ['anthropic-version', '2023-06-01']], 401),
+    get('v1 with a wrong ?key=', 'gemini', '/v1/models?key=wrong', [], 401),
+    get('v1beta with a wrong x-goog-api-key', 'gemini', '/v1beta/models', [['x-goog-api-key', 'wrong']], 401),
+    get('v1beta without credentials', 'gemini', '/v1beta/models', [], 401),
+    get('v1beta one model without credentials', 'gemini', '/v1beta/models/m-gemini', [], 401),
+    get('unknown model, OpenAI style', 'openai', '/v1/models/no-such-model', [AUTH], 404),
+    get('unknown model, Anthropic style', 'anthropic', '/v1/models/no-such-model', [['x-api-key', MAIN_KEY]], 404),
+    get('unknown model, Gemini style', 'gemini', '/v1beta/models/no-such-model', [google], 404),
+    get('model of 10k characters', 'openai', `/v1/models/${'m'.repeat(10_000)}`, [AUTH], 404),
+    get('v1beta model of 10k characters', 'gemini', `/v1beta/models/${'m'.repeat(10_000)}`, [google], 404),
+    get('a method as a GET', 'gemini', '/v1beta/models/m-gemini:generateContent', [google], 404),
+    get('an encoded colon and method as a GET', 'gemini', '/v1/models/m-gemini%3AgenerateContent', [google], 404),
+    get('traversal to the admin API', 'openai', '/v1/models/..%2f..%2fadmin%2fusers', [AUTH], 404, 'raw'),
+    get('malformed percent-encoding', 'openai', '/v1/models/gpt-test%E0%A4%A', [AUTH], 404, 'raw'),
+    get('an encoded NUL', 'gemini', '/v1beta/models/m-gemini%00', [google], 404, 'raw'),
+  ];
+}
+
+/** The stateless gateway stores no responses: a wrong key is a 401, a right one a 404. */
+function storedResponseCases(): HostileCase[] {
+  const at = (name: string, method: string, path: string, headers: Array<[string, string]>, status: number): HostileCase => ({
+    name: `stored response · ${name}`,
+    protocol: 'openai',
+    method,
+    path,
+    headers,
+    transport: 'fetch',
+    status,
+  });
+  const wrong: [string, string] = ['authorization', 'Bearer sk-wrong'];
+  return [
+    at('GET with a wrong key', 'GET', '/v1/responses/resp_1', [wrong], 401),
+    at('DELETE with a wrong key', 'DELETE', '/v1/responses/resp_1', [wrong], 401),
+    at('cancel without a key', 'POST', '/v1/responses/resp_1/cancel', [], 401),
+    at('GET', 'GET', '/v1/responses/resp_1', [AUTH], 404),
+    at('DELETE', 'DELETE', '/v1/responses/resp_1', [AUTH], 404),
+    at('cancel', 'POST', '/v1/responses/resp_1/cancel', [AUTH], 404),
+    at('input_items', 'GET', '/v1/responses/resp_1/input_items', [AUTH], 404),
+    at('an id of 10k characters', 'GET', `/v1/responses/${'r'.repeat(10_000)}`, [AUTH], 404),
+  ];
+}
+
 export const HOSTILE_CASES: HostileCase[] = [
   ...ROUTES.flatMap(genericCases),
   ...openaiChatCases(ROUTES[0]!),
@@ -379,6 +530,14 @@ export const HOSTILE_CASES: HostileCase[] = [
   ...geminiCases(ROUTES[5]!),
   ...geminiPathCases(),
   ...headerCases(),
+  ...responsesCases(route('responses')),
+  ...responsesCases(route('responses input_tokens')),
+  ...geminiCases(route('v1 generateContent')),
+  ...countTokensCases(route('v1 countTokens')),
+  ...embedContentCases(route('v1beta embedContent')),
+  ...batchEmbedCases(route('v1 batchEmbedContents')),
+  ...modelListCases(),
+  ...storedResponseCases(),
 ];
 
 export interface LegalCase extends HostileCase {

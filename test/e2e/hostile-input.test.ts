@@ -124,8 +124,8 @@ async function counters(): Promise<Counters> {
   );
 }
 
-/** The providers behind the models the corpus names (gpt-test, embed-test, m-anthropic, m-gemini). */
-const WATCHED = ['e2e-a', 'e2e-b', 'e2e-anthropic', 'e2e-gemini'];
+/** The providers behind the models the corpus names (gpt-test, embed-test, m-anthropic, m-gemini), and the Responses channel. */
+const WATCHED = ['e2e-a', 'e2e-b', 'e2e-anthropic', 'e2e-gemini', 'e2e-responses'];
 
 function expectRefused(entry: HostileCase, answer: Answer): void {
   const where = `${entry.method} ${entry.path.slice(0, 120)} → ${answer.status} ${answer.text.slice(0, 300)}`;
@@ -176,6 +176,11 @@ describe('hostile input on every client route', () => {
     const gemini = await post('/v1beta/models/m-gemini:generateContent', { contents: [{ role: 'user', parts: [{ text: 'still up?' }] }] }, auth);
     expect(gemini.status, gemini.text).toBe(200);
     expect(Array.isArray(gemini.json.candidates)).toBe(true);
+    const geminiV1 = await post('/v1/models/m-gemini:generateContent', { contents: [{ role: 'user', parts: [{ text: 'still up?' }] }] }, auth);
+    expect(geminiV1.status, geminiV1.text).toBe(200);
+    const responses = await post('/v1/responses', { model: 'gpt-test', input: 'still up?' }, auth);
+    expect(responses.status, responses.text).toBe(200);
+    expect(responses.json.object).toBe('response');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -1,10 +1,12 @@
-// Shared pieces of the admin routes: JSON bodies validated with zod into OpenAI-shaped 400s
-// naming the field, 404s, and the isolate cache invalidation every change ends with.
+// Shared pieces of the admin routes: JSON bodies validated with zod into 400s naming the
+// field, 404s and 409s (all GatewayErrors through the one renderer, in OpenAI's shape), and
+// the isolate cache invalidation every change ends with.
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from '../env';
 import { formatPath } from '../config/schema';
 import { readJsonBody } from '../pipeline/body';
+import { errorResponse } from '../pipeline/respond';
 import { isolateState } from '../state';
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
@@ -13,7 +15,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response
 
 export async function parseBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<Parsed<z.infer<S>>> {
   const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMIT);
-  if (!body.ok) return { ok: false, response: invalid(c, null, body.error.message, body.error.kind === 'payload_too_large' ? 413 : 400) };
+  if (!body.ok) return { ok: false, response: errorResponse(c, 'openai', body.error) };
   const parsed = schema.safeParse(body.value.json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -23,12 +25,14 @@ export async function parseBody<S extends z.ZodType>(c: Context<AppEnv>, schema:
   return { ok: true, value: parsed.data };
 }
 
-export function invalid(c: Context<AppEnv>, param: string | null, message: string, status: 400 | 413 | 409 = 400): Response {
-  return c.json({ error: { message, type: 'invalid_request_error', param, code: status === 409 ? 'conflict' : 'invalid_value' } }, status);
+/** A bad field (400) or a forbidden change (409), naming the field in `param`. */
+export function invalid(c: Context<AppEnv>, param: string | null, message: string, status: 400 | 409 = 400): Response {
+  const field = param === null ? {} : { param };
+  return errorResponse(c, 'openai', status === 409 ? { kind: 'conflict', message, ...field } : { kind: 'invalid_request', message, ...field });
 }
 
 export function notFound(c: Context<AppEnv>, what: string, id: string): Response {
-  return c.json({ error: { message: `No ${what} "${id}".`, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404);
+  return errorResponse(c, 'openai', { kind: 'not_found', message: `No ${what} "${id}".` });
 }
 
 /** Drop this isolate's caches; other isolates follow within KEY_CACHE_TTL_MS / CATALOG_TTL_MS. */

@@ -3,6 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { secretsEqual } from '../util/crypto';
+import { errorResponse } from '../pipeline/respond';
 
 export function requireSecret(binding: 'ADMIN_KEY' | 'INTERNAL_SECRET'): MiddlewareHandler<AppEnv> {
   return async function requireSecret(c, next) {
@@ -10,7 +11,7 @@ export function requireSecret(binding: 'ADMIN_KEY' | 'INTERNAL_SECRET'): Middlew
     const header = c.req.header('authorization') ?? '';
     const given = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
     if (typeof expected !== 'string' || expected === '' || !(await secretsEqual(given, expected))) {
-      return c.json({ error: { message: 'Missing or invalid credentials.', type: 'authentication_error', param: null, code: 'unauthorized' } }, 401);
+      return errorResponse(c, 'openai', { kind: 'unauthorized', message: 'Missing or invalid credentials.' });
     }
     await next();
   };

@@ -1,13 +1,18 @@
 // Key authentication for client routes, with the credential read the way each official SDK
 // sends it. Failures are rendered in the route's protocol; the key itself is never logged.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Protocol } from '../core/types';
 import type { AppEnv } from '../env';
 import { isolateState } from '../state';
 import { errorResponse } from '../pipeline/respond';
 
-export function authenticate(protocol: Protocol): MiddlewareHandler<AppEnv> {
+/** A route's protocol, fixed or decided per request (the shared /v1/models routes). */
+export type ProtocolOf = Protocol | ((c: Context<AppEnv>) => Protocol);
+
+export function authenticate(protocolOf: ProtocolOf): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
+    const protocol = typeof protocolOf === 'function' ? protocolOf(c) : protocolOf;
+    c.set('protocol', protocol);
     const key = credentialOf(c.req.raw, protocol);
     if (!key) {
       return errorResponse(c, protocol, { kind: 'unauthorized', message: 'Missing API key.' });

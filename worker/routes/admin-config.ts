@@ -4,14 +4,15 @@ import type { AppEnv } from '../env';
 import { validateConfig } from '../config/schema';
 import { applyConfig } from '../db/apply-config';
 import { readJsonBody } from '../pipeline/body';
+import { errorResponse } from '../pipeline/respond';
 import { isolateState } from '../state';
 
 export async function applyConfigRoute(c: Context<AppEnv>): Promise<Response> {
   const body = await readJsonBody(c.req.raw, 16 * 1024 * 1024);
-  if (!body.ok) return c.json({ error: { message: body.error.message, type: 'invalid_request_error', param: null, code: null } }, body.error.kind === 'payload_too_large' ? 413 : 400);
+  if (!body.ok) return errorResponse(c, 'openai', body.error);
   const validated = validateConfig(body.value.json);
   if (!validated.ok) {
-    return c.json({ error: { message: `${validated.error.path}: ${validated.error.message}`, type: 'invalid_request_error', param: validated.error.path, code: 'invalid_config' } }, 400);
+    return errorResponse(c, 'openai', { kind: 'invalid_request', message: `${validated.error.path}: ${validated.error.message}`, param: validated.error.path });
   }
   const summary = await applyConfig(c.env.DB, validated.value, Date.now());
   const state = isolateState(c.env);

@@ -6,6 +6,7 @@ import { requireSecret } from '../auth/admin';
 import { isolateState } from '../state';
 import { scoreTableSchema } from '../internal/score-store';
 import { readJsonBody } from '../pipeline/body';
+import { errorResponse } from '../pipeline/respond';
 import { analyticsSender } from '../logs/shipper';
 import { applyLedgerBatch, ledgerBatchSchema } from '../accounts/ledger-apply';
 import { formatPath } from '../config/schema';
@@ -17,9 +18,13 @@ internalRoutes.use('*', requireSecret('INTERNAL_SECRET'));
 internalRoutes.post('/scores', async (c) => {
   const state = isolateState(c.env);
   const body = await readJsonBody(c.req.raw, 32 * 1024 * 1024);
-  if (!body.ok) return c.json({ error: { message: body.error.message } }, 400);
+  // An oversized body is a 413, anything else unreadable a 400 (the error says which).
+  if (!body.ok) return errorResponse(c, 'openai', body.error);
   const parsed = scoreTableSchema.safeParse(body.value.json);
-  if (!parsed.success) return c.json({ error: { message: `Invalid score table at ${parsed.error.issues[0]?.path.join('.')}` } }, 400);
+  if (!parsed.success) {
+    const path = formatPath(parsed.error.issues[0]?.path ?? []);
+    return errorResponse(c, 'openai', { kind: 'invalid_request', message: `Invalid score table at ${path}.`, param: path });
+  }
   const accepted = await state.scores.save(c.env.DB, parsed.data, Date.now());
   return c.json({ accepted, version: parsed.data.version });
 });
@@ -50,13 +55,13 @@ internalRoutes.post('/flush', async (c) => {
 // a user's account object did not hear of it (the analytics node sends the batch again).
 internalRoutes.post('/ledger', async (c) => {
   const body = await readJsonBody(c.req.raw, 64 * 1024 * 1024);
-  if (!body.ok) return c.json({ error: { message: body.error.message } }, 400);
+  if (!body.ok) return errorResponse(c, 'openai', body.error);
   const parsed = ledgerBatchSchema.safeParse(body.value.json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return c.json({ error: { message: `${formatPath(issue.path)}: ${issue.message}`, param: formatPath(issue.path) } }, 400);
+    return errorResponse(c, 'openai', { kind: 'invalid_request', message: `${formatPath(issue.path)}: ${issue.message}`, param: formatPath(issue.path) });
   }
   const outcome = await applyLedgerBatch(c.env, parsed.data, Date.now());
-  if (!outcome.ok) return c.json({ error: { message: `${outcome.reason}: ${outcome.users.join(', ')}`, users: outcome.users } }, 422);
+  if (!outcome.ok) return errorResponse(c, 'openai', { kind: 'unprocessable', message: `${outcome.reason}: ${outcome.users.join(', ')}` });
   return c.json(outcome, outcome.synced ? 200 : 503);
 });
