@@ -27,6 +27,7 @@ import { errorResponse } from './respond';
 import { callUpstream, readTextWithin, TimeoutError } from './upstream';
 import { pumpStream, startStream } from './stream';
 import { admit, type Admission } from './admission';
+import { resolveCredential } from './credential';
 import { analyticsSender } from '../logs/shipper';
 
 const NO_TOKENS = { input_tokens: 0, output_tokens: 0 };
@@ -193,7 +194,7 @@ class AttemptRun {
       dialect: candidate.dialect,
       base_url: candidate.base_url,
       upstream_model: candidate.upstream_model,
-      api_key: resolveCredential(channel, env),
+      api_key: await resolveCredential(channel, env),
     });
     // A request this channel's dialect cannot express is not an attempt: try the next channel.
     if (!upstream.ok) return { kind: 'skip', error: upstream.error };
@@ -408,12 +409,6 @@ function clientStatusFor(failure: UpstreamFailure): number {
   }
 }
 
-function resolveCredential(channel: { api_key: string } | undefined, env: Bindings): string {
-  const value = channel?.api_key ?? '';
-  if (!value.startsWith('env:')) return value;
-  const resolved = env[value.slice(4)];
-  return typeof resolved === 'string' ? resolved : '';
-}
 
 export function shipRecord(c: Context<AppEnv>, state: IsolateState, record: LogRecord): void {
   const env = c.env;

@@ -139,10 +139,11 @@ describe('another dialect’s state for a Gemini client', () => {
       role: 'assistant',
       parts: [{ type: 'reasoning', text: 'Hmm.', state: anthropicState }, { type: 'text', text: 'Hi' }],
     });
-    // A Gemini channel never sees it (the same-dialect passthrough strips it, keeping the rest).
+    // A Gemini channel never sees it: foreign state sends the request down the canonical path,
+    // which strips the state (and, as for any history sent to Gemini, earlier thoughts).
     const built = buildUpstreamRequest(next, target('gemini'));
     expect(built.ok && built.value.body).not.toContain('thoughtSignature');
-    expect(built.ok && JSON.parse(built.value.body).contents[1].parts).toEqual([{ text: 'Hmm.', thought: true }, { text: 'Hi' }]);
+    expect(built.ok && JSON.parse(built.value.body).contents[1].parts).toEqual([{ text: 'Hi' }]);
   });
 
   it('streams hidden reasoning state on an empty part of its own; the OpenAI encoder ignores it', () => {

@@ -193,36 +193,6 @@ export function buildGeminiRequest(request: CanonicalRequest, target: UpstreamTa
   };
 }
 
-function foreignSignature(part: unknown): boolean {
-  return isPlainObject(part) && typeof part.thoughtSignature === 'string' && partState(part as GeminiPart)?.dialect !== 'gemini';
-}
-
-function modelTurns(body: Record<string, unknown>): unknown[] {
-  return Array.isArray(body.contents) ? (body.contents as unknown[]) : [];
-}
-
-function hasForeignState(body: Record<string, unknown>): boolean {
-  return modelTurns(body).some((content) => isPlainObject(content) && Array.isArray(content.parts) && (content.parts as unknown[]).some(foreignSignature));
-}
-
-/**
- * Another dialect's state (an envelope we handed a Gemini client) is stripped before a Gemini
- * channel sees it: Gemini would reject a signature it did not make. Only then is the body
- * re-serialised; Gemini's own signatures otherwise pass byte for byte.
- */
-function withoutForeignState(body: Record<string, unknown>): Record<string, unknown> {
-  const contents = modelTurns(body).map((content) => {
-    if (!isPlainObject(content) || !Array.isArray(content.parts)) return content;
-    const parts = (content.parts as unknown[]).map((part) => {
-      if (!foreignSignature(part)) return part;
-      const { thoughtSignature: _dropped, ...rest } = part as Record<string, unknown>;
-      return rest;
-    });
-    return { ...content, parts };
-  });
-  return { ...body, contents };
-}
-
 function passthroughMethod(inbound: InboundRequest): string {
   if (inbound.operation === 'embed') return Array.isArray(inbound.body.requests) ? 'batchEmbedContents' : 'embedContent';
   return inbound.stream ? 'streamGenerateContent' : 'generateContent';
@@ -242,8 +212,6 @@ export function passthroughGeminiRequest(inbound: InboundRequest, target: Upstre
   } else if (inbound.operation === 'embed') {
     // `:embedContent` may name the model in the body as well: only a present one is replaced.
     body = passthroughBody(inbound.raw, { model: `models/${stripModelPrefix(target.upstream_model)}` });
-  } else if (hasForeignState(inbound.body)) {
-    body = { ok: true, value: JSON.stringify(withoutForeignState(inbound.body)) };
   } else body = passthroughBody(inbound.raw, {});
   if (!body.ok) return body;
   return {
