@@ -11,7 +11,10 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export async function readJsonBody(request: Request, limitBytes: number): Promise<Result<JsonBody, GatewayError>> {
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limitBytes) return tooLarge(limitBytes);
+  if (declared > limitBytes) {
+    if (request.body && declared <= limitBytes + lingerBytes(limitBytes)) await drainOrCancel(request.body.getReader(), declared);
+    return tooLarge(limitBytes);
+  }
   if (!request.body) return { ok: false, error: { kind: 'invalid_request', message: 'Request body is required.' } };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -21,7 +24,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     if (done) break;
     size += value.byteLength;
     if (size > limitBytes) {
-      await reader.cancel().catch(() => undefined);
+      await drainOrCancel(reader, lingerBytes(limitBytes));
       return tooLarge(limitBytes);
     }
     chunks.push(value);
@@ -44,6 +47,29 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
   } catch {
     return { ok: false, error: { kind: 'invalid_request', message: 'Request body is not valid JSON.' } };
   }
+}
+
+/**
+ * Past the limit we still read (and drop) a bounded amount before answering, as servers do
+ * with a "lingering close": a client still writing a body that is only a little too large
+ * then reads our 413 instead of a connection reset. Beyond the bound the body is cancelled.
+ */
+function lingerBytes(limitBytes: number): number {
+  return Math.min(Math.max(limitBytes, 1024 * 1024), 16 * 1024 * 1024);
+}
+
+async function drainOrCancel(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let drained = 0;
+  try {
+    while (drained <= budget) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      drained += value.byteLength;
+    }
+  } catch {
+    return;
+  }
+  await reader.cancel().catch(() => undefined);
 }
 
 function tooLarge(limitBytes: number): Result<JsonBody, GatewayError> {
