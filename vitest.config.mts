@@ -47,6 +47,8 @@ export default defineConfig(async () => {
                   ADMIN_KEY: 'test-admin-key',
                   INTERNAL_SECRET: 'test-internal-secret',
                   ANALYTICS_URL: 'http://127.0.0.1:9',
+                  // A fixed test key for sealing literal channel credentials (worker/secrets/).
+                  CREDENTIALS_KEY: 'test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
                 },
               },
             }),

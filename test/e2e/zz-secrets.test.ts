@@ -1,12 +1,15 @@
 // No credential leaks: client API keys and upstream credentials never appear in DuckDB, in
-// D1 (except upstream credentials in the `channels` table, which the worker must read to call
-// the upstreams), in the durable objects' storage, or in any response of the worker or the
-// analytics node. Named zz- so that, where files run in name order, it runs after the others
-// and searches what they left; it also drives its own traffic on every route first, because
-// vitest's default sequencer orders files by size and past duration, not by name.
+// D1 (upstream credentials are sealed with CREDENTIALS_KEY there: not even the `channels`
+// table or the WAL holds one), in the durable objects' storage, in any response of the worker
+// or the analytics node, in the worker's output or in the admin CLI's. Named zz- so that,
+// where files run in name order, it runs after the others and searches what they left; it
+// also drives its own traffic on every route first, because vitest's default sequencer orders
+// files by size and past duration, not by name.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +68,8 @@ async function rawFindings(folder: string, only: (secret: Secret) => boolean): P
 }
 
 let scratch = '';
+/** What the admin CLI printed while rotating the credentials (scanned with the rest). */
+let rotationOutput = { stdout: '', stderr: '' };
 
 describe('secrets stay secret', () => {
   beforeAll(async () => {
@@ -98,6 +103,29 @@ describe('secrets stay secret', () => {
     await call('chat with the created key', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: probeAuth, body: JSON.stringify({ model: 'gpt-test', messages: hi }) });
     await call('revoke', `${workerUrl}/admin/keys/${probe.id}`, { method: 'DELETE', headers: admin });
     await call('revoked key', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: probeAuth, body: JSON.stringify({ model: 'gpt-test', messages: hi }) });
+    // A channel credential written through the admin API at run time (sealed like the config's).
+    const runtimeCredential = 'sk-upstream-runtime-SECRET';
+    secrets.push({ label: 'credential of a channel created through the admin API', value: runtimeCredential, kind: 'upstream' });
+    const createdChannel = await call('create channel', `${workerUrl}/admin/channels`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ id: 'ch-secrets-probe', type: 'openai', base_url: 'http://127.0.0.1:9/probe', api_key: runtimeCredential, enabled: false, models: [{ model: 'gpt-test', cost: { input_per_mtok: 1, output_per_mtok: 1 } }] }),
+    });
+    expect(createdChannel.status).toBe(201);
+    // A channel whose env:NAME binding is missing: the worker logs that (naming the channel,
+    // never a value), which proves its output is captured for the scan below.
+    await call('create model', `${workerUrl}/admin/models`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'm-secrets-probe', price: { input_per_mtok: 1, output_per_mtok: 1 } }) });
+    await call('create env channel', `${workerUrl}/admin/channels`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ id: 'ch-secrets-unbound', type: 'openai', base_url: 'http://127.0.0.1:9/unbound', api_key: 'env:E2E_UNBOUND_KEY', models: [{ model: 'm-secrets-probe', cost: { input_per_mtok: 1, output_per_mtok: 1 } }] }),
+    });
+    await call('chat on the unbound channel', `${workerUrl}/v1/chat/completions`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'm-secrets-probe', messages: hi }) });
+    await call('disable the unbound channel', `${workerUrl}/admin/channels/ch-secrets-unbound`, { method: 'DELETE', headers: admin });
+    // `npm run admin -- rotate-credentials`: the CLI asks the worker, the only holder of the key.
+    const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../scripts/admin.ts'), 'rotate-credentials', '--url', workerUrl, '--admin-key', adminKey]);
+    rotationOutput = { stdout: cli.stdout, stderr: cli.stderr };
+    expect(JSON.parse(cli.stdout)).toMatchObject({ failed: [], sealed_plaintext: 0 });
     // Let the log records land.
     await flushLogs();
     const { analyticsUrl } = stack();
@@ -136,12 +164,12 @@ describe('secrets stay secret', () => {
       ['client key', `${workerUrl}/v1/key`, client],
       ['client usage', `${workerUrl}/v1/usage`, client],
       ['worker internal health', `${workerUrl}/internal/health`, internal],
-      ['analytics stats', `${analyticsUrl}/stats?window=3600`, {}],
-      ['analytics scores', `${analyticsUrl}/scores`, {}],
+      ['analytics stats', `${analyticsUrl}/stats?window=3600`, admin],
+      ['analytics scores', `${analyticsUrl}/scores`, admin],
       ['analytics health', `${analyticsUrl}/health`, {}],
       ['analytics usage', `${analyticsUrl}/usage`, internal],
-      ['analytics ledger summary', `${analyticsUrl}/ledger/summary`, {}],
-      ['analytics dashboard', `${analyticsUrl}/`, {}],
+      ['analytics ledger summary', `${analyticsUrl}/ledger/summary`, internal],
+      ['analytics dashboard', `${analyticsUrl}/`, admin],
     ];
     for (const [what, url, headers] of reads) {
       const response = await call(what, url, { headers });
@@ -149,8 +177,21 @@ describe('secrets stay secret', () => {
     }
     const keys = await call('admin keys (shape)', `${workerUrl}/admin/keys`, { headers: admin });
     expect(await keys.text()).not.toMatch(/"(key|hash)"\s*:/);
-    const channels = (await (await call('admin channels (shape)', `${workerUrl}/admin/channels`, { headers: admin })).json()) as unknown;
+    const channels = (await (await call('admin channels (shape)', `${workerUrl}/admin/channels`, { headers: admin })).json()) as { data: Array<{ id: string; credential: unknown }> };
     expect(JSON.stringify(channels)).not.toMatch(/"api_key"\s*:/);
+    // Only how each credential is held: sealed under a key id, or the name of a binding.
+    expect(channels.data.find((channel) => channel.id === 'ch-a')?.credential).toMatchObject({ storage: 'encrypted' });
+    expect(channels.data.find((channel) => channel.id === 'ch-b')?.credential).toEqual({ storage: 'env', name: 'E2E_CHANNEL_B_KEY' });
+  });
+
+  it("the worker's output and the admin CLI's hold no credential", async () => {
+    const file = path.join(stack().dataDir, 'worker-output.log');
+    const output = await waitFor(async () => {
+      const text = await fs.readFile(file, 'utf8');
+      return text.includes('ch-secrets-unbound') ? text : null;
+    }, 5_000);
+    const leaks = [...findings(output).map((label) => `${label} in the worker's output`), ...findings(`${rotationOutput.stdout}\n${rotationOutput.stderr}`).map((label) => `${label} in the CLI's output`)];
+    expect(leaks).toEqual([]);
   });
 
   it('no response of the worker or the analytics node contains a credential', () => {
@@ -194,12 +235,12 @@ describe('secrets stay secret', () => {
     }
   });
 
-  it('D1 holds no client key anywhere and no upstream credential outside the channels table', async () => {
+  it('D1 holds no credential anywhere: upstream credentials are sealed, client keys hashed', async () => {
     const d1 = path.join(scratch, 'd1');
     await fs.cp(path.join(stack().dataDir, 'd1'), d1, { recursive: true });
-    // Raw bytes of every D1 file: no client key, and no credential passed by environment
-    // (the channels table holds `env:NAME` for those, never the value).
-    expect(await rawFindings(d1, (secret) => secret.kind === 'client-key' || secret.value === ENV_CREDENTIAL)).toEqual([]);
+    // Raw bytes of every D1 file, WAL included: no client key and no upstream credential (the
+    // channels table holds `enc:v1:…` for literals and `env:NAME` for references).
+    expect(await rawFindings(d1, () => true)).toEqual([]);
 
     const reader = new Miniflare({
       modules: true,
@@ -216,14 +257,17 @@ describe('secrets stay secret', () => {
       const leaks: string[] = [];
       for (const table of tables) {
         const { results } = await db.prepare(`SELECT * FROM "${table}"`).all();
-        const text = JSON.stringify(results);
-        // Upstream credentials are expected in `channels` (the worker calls upstreams with them).
-        const only = table === 'channels' ? (secret: Secret) => secret.kind === 'client-key' || secret.value === ENV_CREDENTIAL : () => true;
-        leaks.push(...findings(text, only).map((label) => `${label} in ${table}`));
+        leaks.push(...findings(JSON.stringify(results)).map((label) => `${label} in ${table}`));
       }
       expect(leaks).toEqual([]);
-      const channelB = await db.prepare('SELECT api_key FROM channels WHERE id = ?').bind('ch-b').first<{ api_key: string }>();
-      expect(channelB?.api_key).toBe('env:E2E_CHANNEL_B_KEY');
+      const stored = new Map((await db.prepare('SELECT id, api_key FROM channels').all<{ id: string; api_key: string }>()).results.map((row) => [row.id, row.api_key]));
+      expect(stored.get('ch-b')).toBe('env:E2E_CHANNEL_B_KEY');
+      for (const channel of [...config.channels.filter((entry) => !entry.api_key.startsWith('env:')), { id: 'ch-secrets-probe' }]) {
+        expect(stored.get(channel.id), channel.id).toMatch(/^enc:v1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]{22,}$/);
+      }
+      // Nor did any answer carry a ciphertext (the credential is write-only in every form).
+      const ciphertexts = [...stored.values()].filter((value) => value.startsWith('enc:')).map((value) => value.split(':').at(-1) ?? '');
+      expect(responses.filter((response) => ciphertexts.some((ciphertext) => response.text.includes(ciphertext))).map((response) => response.what)).toEqual([]);
     } finally {
       await reader.dispose();
     }

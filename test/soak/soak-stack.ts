@@ -95,11 +95,13 @@ export async function startSoakStack(workerBindings: Record<string, string> = {}
     port: workerPort,
     d1Databases: { DB: 'switchboard-local' },
     d1Persist: path.join(dataDir, 'd1'),
-    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
+    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true }, AUTH_GUARD: { className: 'AuthGuardObject', useSQLite: true } },
     durableObjectsPersist: path.join(dataDir, 'durable-objects'),
     bindings: {
       ADMIN_KEY,
       INTERNAL_SECRET,
+      // Seals the literal channel credentials of the soak config (worker/secrets/).
+      CREDENTIALS_KEY: 'soak:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
       ANALYTICS_URL: analyticsUrl,
       SCORE_PUSH_INTERVAL_S: '1',
       UPSTREAM_TTFT_TIMEOUT_MS: '1500',

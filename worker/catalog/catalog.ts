@@ -20,7 +20,11 @@ export interface CatalogChannel {
   id: string;
   type: Protocol;
   base_url: string;
-  /** Literal credential or env:NAME. Never leaves the worker. */
+  /**
+   * The stored form, as in D1: sealed (`enc:v1:…`), `env:NAME`, or plaintext not yet sealed.
+   * It stays sealed in this cache; worker/pipeline/credential.ts opens it at call time.
+   * Never leaves the worker.
+   */
   api_key: string;
 }
 
@@ -142,23 +146,37 @@ function parseArray(text: string): string[] {
 }
 
 /**
- * Isolate cache, refreshed when older than the TTL. A request that finds it stale loads it
- * itself: sharing one in-flight load between requests would make them wait on I/O owned by
- * another request, which workerd cancels with that request (and then kills the waiters).
+ * Isolate cache, refreshed when older than the TTL. The request that finds it due stamps the
+ * time before it reads (as the score store does), so requests arriving during the reload
+ * keep using the old copy instead of each starting its own five-query load. That request
+ * loads it itself: sharing one in-flight load between requests would make them wait on I/O
+ * owned by another request, which workerd cancels with that request (and then kills the
+ * waiters). A load that fails or is cancelled leaves the old copy for one more TTL.
  */
 export class CatalogCache {
   #catalog: Catalog | null = null;
+  #checked_at = 0;
+  /** Bumped by invalidate(): a load that started before an admin change is not kept. */
+  #generation = 0;
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly load: (database: D1Database, now: number) => Promise<Catalog> = loadCatalog,
+  ) {}
 
   async get(database: D1Database, now: number): Promise<Catalog> {
-    if (this.#catalog && now - this.#catalog.loaded_at < this.ttlMs) return this.#catalog;
-    const catalog = await loadCatalog(database, now);
-    if (!this.#catalog || catalog.loaded_at >= this.#catalog.loaded_at) this.#catalog = catalog;
+    const current = this.#catalog;
+    if (current && now - this.#checked_at < this.ttlMs) return current;
+    this.#checked_at = now;
+    const generation = this.#generation;
+    const catalog = await this.load(database, now);
+    if (generation === this.#generation && (!this.#catalog || catalog.loaded_at >= this.#catalog.loaded_at)) this.#catalog = catalog;
     return catalog;
   }
 
   invalidate(): void {
     this.#catalog = null;
+    this.#checked_at = 0;
+    this.#generation++;
   }
 }

@@ -4,6 +4,8 @@
 //  - a user's balance is set only when the user is created (top-ups go through the admin API);
 //  - a key's status is not touched (a key revoked at run time stays revoked);
 //  - a channel's model list is the document's: models it no longer names are removed.
+// Literal channel credentials are sealed (worker/secrets/) before they reach D1, or refused
+// when CREDENTIALS_KEY is not set; plaintext rows left from before encryption are sealed too.
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -11,6 +13,10 @@ import type { SwitchboardConfig } from '../config/schema';
 import { apiKeys, channelModels, channels, groups, models, settings, users } from './schema';
 import { priceColumns } from './price-columns';
 import { randomId, sha256Hex } from '../util/crypto';
+import type { GatewayError } from '../errors';
+import type { KeyringResult } from '../secrets/keyring';
+import { sealerFor } from '../secrets/credential-sealer';
+import { resealCredentials } from '../secrets/reseal';
 
 export interface ApplySummary {
   models: number;
@@ -18,13 +24,27 @@ export interface ApplySummary {
   groups: number;
   users: number;
   keys: number;
+  /** Channel rows written before encryption existed, sealed by this apply. */
+  sealed_plaintext: number;
 }
+
+export type ApplyResult = { ok: true; value: ApplySummary } | { ok: false; error: GatewayError };
 
 const NANO = 1_000_000_000;
 
-export async function applyConfig(database: D1Database, config: SwitchboardConfig, now: number): Promise<ApplySummary> {
+/** `keyring`: `await credentialKeyring(env)` (worker/secrets/keyring.ts). */
+export async function applyConfig(database: D1Database, config: SwitchboardConfig, now: number, keyring: KeyringResult): Promise<ApplyResult> {
   const db = drizzle(database);
   const statements: BatchItem<'sqlite'>[] = [];
+
+  // Sealed first, so that a refused credential leaves D1 untouched.
+  const seal = sealerFor(keyring);
+  const sealedChannels: Array<{ channel: SwitchboardConfig['channels'][number]; api_key: string }> = [];
+  for (const [index, channel] of config.channels.entries()) {
+    const sealed = await seal(channel.id, channel.api_key, `channels[${index}].api_key`);
+    if (!sealed.ok) return sealed;
+    sealedChannels.push({ channel, api_key: sealed.value });
+  }
 
   for (const model of config.models) {
     const values = {
@@ -38,11 +58,11 @@ export async function applyConfig(database: D1Database, config: SwitchboardConfi
     statements.push(db.insert(models).values({ id: model.id, ...values }).onConflictDoUpdate({ target: models.id, set: values }));
   }
 
-  for (const channel of config.channels) {
+  for (const { channel, api_key } of sealedChannels) {
     const values = {
       type: channel.type,
       base_url: channel.base_url.replace(/\/+$/, ''),
-      api_key: channel.api_key,
+      api_key,
       weight: channel.weight,
       priority: channel.priority,
       max_concurrency: channel.max_concurrency,
@@ -132,12 +152,18 @@ export async function applyConfig(database: D1Database, config: SwitchboardConfi
   );
 
   await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  // Channels the document does not name may still hold plaintext from before encryption.
+  const resealed = keyring.ok ? await resealCredentials(database, keyring.value, 'plaintext', now) : null;
   return {
-    models: config.models.length,
-    channels: config.channels.length,
-    groups: config.groups.length,
-    users: config.users.length,
-    keys: config.keys.length,
+    ok: true,
+    value: {
+      models: config.models.length,
+      channels: config.channels.length,
+      groups: config.groups.length,
+      users: config.users.length,
+      keys: config.keys.length,
+      sealed_plaintext: resealed?.sealed_plaintext ?? 0,
+    },
   };
 }
 
