@@ -10,10 +10,23 @@ import { WindowRollups } from './rollups';
 import { buildScoreTable, pushScoreTable } from './score-table';
 import { createLedger, workerLedgerSender } from './ledger';
 import { ledgerRoutes } from './ledger-routes';
+import { adminVerifier } from './admin-verifier';
+import { readAuth, readerIdentifier } from './read-auth';
+import { SessionStore } from './sessions';
+import { signInPage, signInRoutes } from './sign-in';
 
 export interface AnalyticsNodeOptions {
   dbPath: string;
   internalSecret: string;
+  /**
+   * The bootstrap admin key (the worker's ADMIN_KEY): with it, or a named admin key the worker
+   * vouches for (GET /admin/whoami), the read routes and the dashboard answer.
+   */
+  adminKey?: string;
+  /** Dashboard sessions last this long (default 8 hours). */
+  sessionTtlS?: number;
+  /** How long the worker's answer about a named admin key is trusted (default 5 s). */
+  adminCacheTtlMs?: number;
   /** Where the score table is pushed (`${workerUrl}/internal/scores`); no push when absent. */
   workerUrl?: string;
   scoreIntervalS?: number;
@@ -79,20 +92,27 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
     for (const record of records) rollups.add(record, nowMs);
   }
 
+  const verify = adminVerifier({ adminKey: options.adminKey, workerUrl: options.workerUrl, ttlMs: options.adminCacheTtlMs, negativeTtlMs: options.adminCacheTtlMs, now });
+  const sessions = new SessionStore((options.sessionTtlS ?? 8 * 3600) * 1000, now);
+  const identify = readerIdentifier({ internalSecret: options.internalSecret, verify, sessions });
+  const guard = readAuth(identify);
+
   const app = new Hono();
+  app.route('/', signInRoutes(verify, sessions));
   app.route('/', ingestRoute({ store, internalSecret: options.internalSecret, onStored }));
   app.route('/', ledgerRoutes(ledger, options.internalSecret));
   app.route(
     '/',
     queryRoutes({
       store,
-      internalSecret: options.internalSecret,
+      guard,
       now,
       currentScores: () => current,
       lastIngest: () => lastIngest,
     }),
   );
-  app.get('/', (c) => c.html(dashboardPage()));
+  // A browser without a session gets the sign-in form (401, no data); a bearer works too.
+  app.get('/', async (c) => ((await identify(c)) ? c.html(dashboardPage()) : c.html(signInPage(null), 401)));
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
     console.error('analytics node:', error);

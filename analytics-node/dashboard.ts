@@ -1,5 +1,6 @@
-// GET /: one self-contained operator page. It polls /stats and /scores and builds the
-// tables with textContent only: channel and model ids are operator input, never markup.
+// GET /: one self-contained operator page, for a signed-in admin (sign-in.ts). It polls /stats
+// and /scores with the session cookie and builds the tables with textContent only: channel and
+// model ids are operator input, never markup. A 401 (session expired) goes back to sign-in.
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -21,7 +22,8 @@ const PAGE = `<!doctype html>
 <p class="muted">Window <select id="window">
   <option value="60">1 min</option><option value="300" selected>5 min</option>
   <option value="3600">1 h</option><option value="86400">24 h</option></select>
-  · <span id="status">loading…</span></p>
+  · <span id="status">loading…</span>
+  · <form method="post" action="/logout" style="display:inline"><button type="submit">Sign out</button></form></p>
 <h2>Channels</h2>
 <table id="stats"><thead><tr><th>channel</th><th>model</th><th>requests</th><th>error %</th>
   <th>TTFT p50 ms</th><th>TTFT p95 ms</th><th>tokens/s</th><th>cost $</th><th>revenue $</th><th>margin $</th><th>margin %</th></tr></thead><tbody></tbody></table>
@@ -45,7 +47,8 @@ function fill(table, rows) {
   }));
 }
 async function getJson(path) {
-  const response = await fetch(path, { cache: "no-store" });
+  const response = await fetch(path, { cache: "no-store", credentials: "same-origin" });
+  if (response.status === 401) { location.assign("/login"); throw new Error("signed out"); }
   if (!response.ok) throw new Error(path + " answered " + response.status);
   return response.json();
 }

@@ -34,7 +34,7 @@ describe('POST /ingest authentication', () => {
   ])('answers 401 to %s and stores nothing', async (_, secret) => {
     const response = await node.app.request('/ingest', ingestRequest([makeRecord()], secret));
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: 'unauthorized' });
+    expect(await response.json()).toEqual({ error: { message: 'Missing or invalid credentials.', type: 'authentication_error', param: null, code: null } });
     expect(await storedRows()).toBe(0);
     expect(await windowRequests()).toBe(0);
   });

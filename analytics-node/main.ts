@@ -8,11 +8,17 @@ const port = Number(process.env.ANALYTICS_PORT ?? 8788);
 const hostname = process.env.ANALYTICS_HOST ?? '127.0.0.1';
 const dbPath = process.env.ANALYTICS_DB ?? '.data/analytics.duckdb';
 const internalSecret = process.env.INTERNAL_SECRET ?? '';
+// The bootstrap admin key (the worker's ADMIN_KEY) opens the read routes and the dashboard;
+// named admin keys are checked with the worker at WORKER_URL.
+const adminKey = process.env.ADMIN_KEY || undefined;
 const scoreIntervalS = process.env.SCORE_INTERVAL_S === undefined ? undefined : Number(process.env.SCORE_INTERVAL_S);
 
 if (internalSecret === '') {
   console.error('analytics node: INTERNAL_SECRET is required');
   process.exit(1);
+}
+if (adminKey === undefined && !process.env.WORKER_URL) {
+  console.warn('analytics node: neither ADMIN_KEY nor WORKER_URL is set; only the internal secret can read');
 }
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`analytics node: ANALYTICS_PORT must be a port number, got ${process.env.ANALYTICS_PORT}`);
@@ -27,6 +33,7 @@ if (dbPath !== ':memory:') mkdirSync(path.dirname(path.resolve(dbPath)), { recur
 const node = await createAnalyticsNode({
   dbPath,
   internalSecret,
+  adminKey,
   workerUrl: process.env.WORKER_URL || undefined,
   scoreIntervalS,
   ledgerIntervalS: process.env.LEDGER_INTERVAL_S === undefined ? undefined : Number(process.env.LEDGER_INTERVAL_S),

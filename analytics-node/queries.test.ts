@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe('GET /stats', () => {
   it('aggregates the last minute per channel and model', async () => {
-    const response = await node.app.request('/stats?window=60');
+    const response = await node.app.request('/stats?window=60', authorized);
     expect(response.status).toBe(200);
     const stats = (await response.json()) as ChannelStats[];
     expect(stats.map((row) => [row.channel, row.model])).toEqual([
@@ -78,13 +78,13 @@ describe('GET /stats', () => {
   });
 
   it('widens with the window', async () => {
-    const stats = (await (await node.app.request('/stats?window=300')).json()) as ChannelStats[];
+    const stats = (await (await node.app.request('/stats?window=300', authorized)).json()) as ChannelStats[];
     expect(stats[0]).toMatchObject({ requests: 5 });
     expect(stats[0]!.cost_usd).toBeCloseTo(0.503, 12);
   });
 
   it.each(['0', '86401', 'abc', '1.5'])('answers 400 to window=%s', async (window) => {
-    const response = await node.app.request(`/stats?window=${window}`);
+    const response = await node.app.request(`/stats?window=${window}`, authorized);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { path: string }).path).toBe('window');
   });
@@ -145,7 +145,7 @@ describe('GET /health and GET /', () => {
   });
 
   it('serves a self-contained dashboard that never writes raw markup', async () => {
-    const response = await node.app.request('/');
+    const response = await node.app.request('/', authorized);
     expect(response.headers.get('content-type')).toContain('text/html');
     const page = await response.text();
     expect(page).toContain('/stats?window=');

@@ -1,7 +1,7 @@
-// Read-only routes: /stats, /usage, /requests/:id, /scores, /health.
-import { Hono } from 'hono';
+// Read-only routes: /stats, /usage, /requests/:id, /scores behind the reader guard (an admin
+// credential, a dashboard session or the worker's internal secret: read-auth.ts); /health open.
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { ScoreTable } from '../worker/core/types';
-import { internalAuth } from './internal-auth';
 import type { LogStore } from './log-store';
 import { queryRequest, queryStats, queryUsage } from './queries';
 import { firstIssue, statsQuerySchema, usageQuerySchema } from './schemas';
@@ -11,7 +11,8 @@ const MAX_USAGE_SPAN_MS = 400 * DAY_MS;
 
 export interface QueryRoutesOptions {
   store: LogStore;
-  internalSecret: string;
+  /** Guards every route here but /health. */
+  guard: MiddlewareHandler;
   now(): number;
   currentScores(): ScoreTable;
   lastIngest(): number | null;
@@ -19,15 +20,15 @@ export interface QueryRoutesOptions {
 
 export function queryRoutes(options: QueryRoutesOptions): Hono {
   const route = new Hono();
+  const guard = options.guard;
 
-  route.get('/stats', async function stats(c) {
+  route.get('/stats', guard, async function stats(c) {
     const parsed = statsQuerySchema.safeParse(c.req.query());
     if (!parsed.success) return invalidQuery(c, parsed.error);
     return c.json(await queryStats(options.store, parsed.data.window, options.now()));
   });
 
-  // Per-user spend is account data: the same internal secret as /ingest guards it.
-  route.get('/usage', internalAuth(options.internalSecret), async function usage(c) {
+  route.get('/usage', guard, async function usage(c) {
     const parsed = usageQuerySchema.safeParse(c.req.query());
     if (!parsed.success) return invalidQuery(c, parsed.error);
     const toMs = parsed.data.to ?? options.now();
@@ -40,15 +41,16 @@ export function queryRoutes(options: QueryRoutesOptions): Hono {
   });
 
   // One request's attempts, for an operator chasing a charge (and the money tests end to end).
-  route.get('/requests/:request_id', internalAuth(options.internalSecret), async function request(c) {
+  route.get('/requests/:request_id', guard, async function request(c) {
     const requestId = c.req.param('request_id');
     if (requestId.length === 0 || requestId.length > 256) return c.json({ error: 'request_id: 1 to 256 characters', path: 'request_id' }, 400);
     const records = await queryRequest(options.store, requestId);
     return records.length === 0 ? c.json({ error: 'not found' }, 404) : c.json({ records });
   });
 
-  route.get('/scores', (c) => c.json(options.currentScores()));
+  route.get('/scores', guard, (c) => c.json(options.currentScores()));
 
+  // Open: a load balancer's probe; it carries a row count and a time, nothing else.
   route.get('/health', (c) =>
     c.json({ ok: true, rows: options.store.rowCount(), last_ingest: options.lastIngest() }),
   );

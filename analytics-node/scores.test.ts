@@ -66,7 +66,7 @@ function trafficWithOutage(broken: string, healthy: string) {
 describe('score table', () => {
   it('exists before the first tick, with a version, time and window', async () => {
     const node = await startNode();
-    const response = await node.app.request('/scores');
+    const response = await node.app.request('/scores', { headers: { authorization: `Bearer ${TEST_SECRET}` } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ version: NOW, computed_at: NOW, window_s: 300, entries: [] });
   });
@@ -79,7 +79,7 @@ describe('score table', () => {
     expect(entryOf(table, 'flaky').error_mix.connection).toBe(1);
     expect(entryOf(table, 'steady')).toMatchObject({ down: false, samples: 60 });
     expect(entryOf(table, 'flaky').success_p).toBeLessThan(entryOf(table, 'steady').success_p);
-    expect(await (await node.app.request('/scores')).json()).toEqual(table);
+    expect(await (await node.app.request('/scores', { headers: { authorization: `Bearer ${TEST_SECRET}` } })).json()).toEqual(table);
   });
 
   it('keeps versions increasing even when the clock stands still', async () => {
@@ -134,7 +134,7 @@ describe('score push', () => {
     expect(received[0]!.url).toBe('/internal/scores');
     expect(received[0]!.headers.authorization).toBe(`Bearer ${TEST_SECRET}`);
     expect(received[0]!.headers['content-type']).toBe('application/json');
-    expect(received[0]!.body).toEqual(await (await node.app.request('/scores')).json());
+    expect(received[0]!.body).toEqual(await (await node.app.request('/scores', { headers: { authorization: `Bearer ${TEST_SECRET}` } })).json());
     expect(entryOf(received[0]!.body, 'flaky').down).toBe(true);
   });
 
@@ -149,7 +149,7 @@ describe('score push', () => {
     const unreachable = await startNode({ workerUrl: 'http://127.0.0.1:9' });
     unreachable.start();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await unreachable.app.request('/scores')).status).toBe(200);
+    expect((await unreachable.app.request('/scores', { headers: { authorization: `Bearer ${TEST_SECRET}` } })).status).toBe(200);
     expect((await refused.app.request('/health')).status).toBe(200);
   });
 });

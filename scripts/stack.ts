@@ -2,6 +2,8 @@
 // the worker on Miniflare with a local D1, migrated and loaded from a config document.
 // `npm start` and the end-to-end tests both use it, so what the tests prove is what runs.
 import fs from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import net from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -74,6 +76,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const analytics = await createAnalyticsNode({
       dbPath: path.join(dataDir, 'analytics.duckdb'),
       internalSecret,
+      // Its read routes and dashboard answer the worker's admin keys (named ones via /admin/whoami).
+      adminKey,
       workerUrl,
       scoreIntervalS: options.scoreIntervalS ?? 5,
     });
@@ -100,6 +104,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...options.workerBindings,
       },
       quiet: options.quiet ?? false,
+      // Kept for the end-to-end secrets scan (test/e2e/zz-secrets.test.ts): every line the worker printed.
+      ...(options.quiet ? { outputFile: path.join(dataDir, 'worker-output.log') } : {}),
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     });
     stoppers.push(() => miniflare.dispose());
@@ -126,6 +132,8 @@ export interface WorkerOptions {
   dataDir: string;
   bindings: Record<string, string>;
   quiet?: boolean;
+  /** Also append the worker's stdout and stderr to this file (still forwarded to this process's). */
+  outputFile?: string;
   /** Open workerd's inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
   inspectorPort?: number;
 }
@@ -146,11 +154,16 @@ export async function startWorker(options: WorkerOptions): Promise<Miniflare> {
     port: options.port,
     d1Databases: { DB: 'switchboard-local' },
     d1Persist: path.join(options.dataDir, 'd1'),
-    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true } },
+    durableObjects: {
+      ACCOUNTS: { className: 'AccountObject', useSQLite: true },
+      AUTH_GUARD: { className: 'AuthGuardObject', useSQLite: true },
+    },
     durableObjectsPersist: path.join(options.dataDir, 'durable-objects'),
-    bindings: options.bindings,
+    // A development CREDENTIALS_KEY unless the caller gives one (literal credentials are stored only sealed).
+    bindings: { CREDENTIALS_KEY: await developmentCredentialsKey(options.dataDir), ...options.bindings },
     ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     ...(options.quiet ? { log: undefined } : {}),
+    ...(options.outputFile ? { handleRuntimeStdio: teeOutput(options.outputFile) } : {}),
   });
   try {
     await miniflare.ready;
@@ -194,6 +207,38 @@ export async function bundleWorker(outDir: string): Promise<string> {
 export function rewriteSimulatorUrls(config: unknown, simUrl: string): unknown {
   const text = JSON.stringify(config);
   return JSON.parse(text.replaceAll('http://127.0.0.1:8790', simUrl));
+}
+
+/**
+ * The key that seals literal channel credentials in D1 (README, Credentials at rest):
+ * $CREDENTIALS_KEY when set, else a random development key made once per data folder and
+ * kept there, so a second `npm start` still opens what the first sealed. Never printed.
+ * (Kept beside the D1 files it protects, it guards nothing locally: production sets the key
+ * with `wrangler secret put CREDENTIALS_KEY`.)
+ */
+async function developmentCredentialsKey(dataDir: string): Promise<string> {
+  if (process.env.CREDENTIALS_KEY) return process.env.CREDENTIALS_KEY;
+  const file = path.join(dataDir, 'credentials-key.dev');
+  const existing = await fs.readFile(file, 'utf8').catch(() => '');
+  if (existing.trim() !== '') return existing.trim();
+  const key = `dev:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
+  await fs.writeFile(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** workerd's stdout and stderr to this process's, as Miniflare does by default, and to a file. */
+function teeOutput(file: string) {
+  return (stdout: Readable, stderr: Readable) => {
+    const copy = createWriteStream(file, { flags: 'a' });
+    stdout.on('data', (chunk: Buffer) => {
+      copy.write(chunk);
+      process.stdout.write(chunk);
+    });
+    stderr.on('data', (chunk: Buffer) => {
+      copy.write(chunk);
+      process.stderr.write(chunk);
+    });
+  };
 }
 
 /** Pass through only the environment variables the config references as env:NAME. */

@@ -59,8 +59,9 @@ export async function providerCounters(name: string): Promise<{ requests: number
   return provider.counters ?? provider;
 }
 
-export async function analytics(path: string) {
-  const response = await fetch(`${stack().analyticsUrl}${path}`);
+/** GET from the analytics node with an admin credential (the bootstrap key unless `key` is given). */
+export async function analytics(path: string, key = stack().adminKey) {
+  const response = await fetch(`${stack().analyticsUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
   return { status: response.status, json: (await response.json()) as any };
 }
 

@@ -1,5 +1,7 @@
-// /admin/channels: model sources and what they cost us. The credential is write-only: it is
-// stored (a literal or env:NAME) and no answer ever carries it — only whether one is set.
+// /admin/channels: model sources and what they cost us. The credential is write-only: a
+// literal is sealed under CREDENTIALS_KEY before it reaches D1 (refused without one), env:NAME
+// is stored as the reference, and no answer carries the credential or its ciphertext — only
+// how it is held (`credential`: encrypted under which key id, or which binding).
 import { Hono } from 'hono';
 import { eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
@@ -10,6 +12,10 @@ import { channelModelSchema, channelSchema } from '../config/schema';
 import { channelModels, channels, models, type ChannelModelRow, type ChannelRow } from '../db/schema';
 import { priceColumns, storedPrice } from '../db/price-columns';
 import { invalid, invalidateCaches, notFound, parseBody } from './respond';
+import { errorResponse } from '../pipeline/respond';
+import { credentialSealer } from '../secrets/credential-sealer';
+import { describeStored } from '../secrets/sealed-credential';
+import { rotateCredentialsRoute } from '../secrets/rotate-route';
 
 const patchSchema = z
   .strictObject({
@@ -43,13 +49,15 @@ channelRoutes.post('/', async (c) => {
   if (exists.length > 0) return invalid(c, 'id', `id: channel "${channel.id}" already exists`, 409);
   const unknown = await unknownModel(c.env.DB, channel.models);
   if (unknown) return invalid(c, unknown.path, `${unknown.path}: unknown model "${unknown.model}"`);
+  const sealed = await (await credentialSealer(c.env))(channel.id, channel.api_key, 'api_key');
+  if (!sealed.ok) return errorResponse(c, 'openai', sealed.error);
   const now = Date.now();
   await db.batch([
     db.insert(channels).values({
       id: channel.id,
       type: channel.type,
       base_url: channel.base_url.replace(/\/+$/, ''),
-      api_key: channel.api_key,
+      api_key: sealed.value,
       weight: channel.weight,
       priority: channel.priority,
       max_concurrency: channel.max_concurrency,
@@ -60,6 +68,9 @@ channelRoutes.post('/', async (c) => {
   invalidateCaches(c, { catalog: true });
   return c.json(await loadView(c.env.DB, channel.id), 201);
 });
+
+// Before '/:id' routes: only the worker holds the keys, so rotation is an admin call.
+channelRoutes.post('/rotate-credentials', rotateCredentialsRoute);
 
 channelRoutes.get('/:id', async (c) => {
   const view = await loadView(c.env.DB, c.req.param('id'));
@@ -80,9 +91,13 @@ channelRoutes.patch('/:id', async (c) => {
   }
   const now = Date.now();
   const set: Partial<ChannelRow> = { updated_at: now };
+  if (patch.api_key !== undefined) {
+    const sealed = await (await credentialSealer(c.env))(id, patch.api_key, 'api_key');
+    if (!sealed.ok) return errorResponse(c, 'openai', sealed.error);
+    set.api_key = sealed.value;
+  }
   if (patch.type !== undefined) set.type = patch.type;
   if (patch.base_url !== undefined) set.base_url = patch.base_url.replace(/\/+$/, '');
-  if (patch.api_key !== undefined) set.api_key = patch.api_key;
   if (patch.weight !== undefined) set.weight = patch.weight;
   if (patch.priority !== undefined) set.priority = patch.priority;
   if (patch.max_concurrency !== undefined) set.max_concurrency = patch.max_concurrency;
@@ -128,19 +143,20 @@ async function unknownModel(database: D1Database, entries: ChannelModelInput[]):
   return index < 0 ? null : { path: `models[${index}].model`, model: ids[index]! };
 }
 
-async function loadView(database: D1Database, id: string) {
+export async function loadView(database: D1Database, id: string) {
   const db = drizzle(database);
   const [rows, links] = await db.batch([db.select().from(channels).where(eq(channels.id, id)).limit(1), db.select().from(channelModels).where(eq(channelModels.channel_id, id))]);
   return rows[0] ? channelView(rows[0], links) : null;
 }
 
-/** Everything but the credential. */
+/** Everything but the credential (and its ciphertext): only how it is held. */
 function channelView(row: ChannelRow, links: ChannelModelRow[]) {
   return {
     id: row.id,
     type: row.type,
     base_url: row.base_url,
     api_key_set: row.api_key !== '',
+    credential: credentialView(row.api_key),
     models: links.map((link) => ({
       model: link.model_id,
       upstream_model: link.upstream_model,
@@ -153,4 +169,22 @@ function channelView(row: ChannelRow, links: ChannelModelRow[]) {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
+}
+
+/**
+ * `{storage: 'encrypted', key_id}`, `{storage: 'env', name}`, `{storage: 'none'}`, or
+ * `{storage: 'plaintext'}` for a row written before encryption (sealed by the next config
+ * apply or `rotate-credentials`).
+ */
+function credentialView(stored: string) {
+  const held = describeStored(stored);
+  switch (held.kind) {
+    case 'sealed':
+      return { storage: 'encrypted' as const, key_id: held.key_id };
+    case 'env':
+      return { storage: 'env' as const, name: held.name };
+    case 'none':
+    case 'plaintext':
+      return { storage: held.kind };
+  }
 }

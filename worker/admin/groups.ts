@@ -60,6 +60,6 @@ groupRoutes.delete('/:id', async (c) => {
   return c.json({ id, deleted: true });
 });
 
-function groupView(row: GroupRow) {
+export function groupView(row: GroupRow) {
   return { id: row.id, price_multiplier: row.price_multiplier, routing: parseJsonObject(row.routing), created_at: row.created_at, updated_at: row.updated_at };
 }

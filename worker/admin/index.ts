@@ -1,5 +1,6 @@
 // Admin API routes beyond config apply (users, groups, keys, channels, models, prices, the
-// ledger). Mounted under /admin, behind the ADMIN_KEY guard in app.ts.
+// ledger, admin keys, the audit log). Mounted under /admin, behind the admin guard in app.ts
+// (worker/auth/admin.ts: bootstrap ADMIN_KEY or a named admin key, scope check, audit).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { userRoutes } from './users';
@@ -8,6 +9,8 @@ import { keyRoutes } from './keys';
 import { channelRoutes } from './channels';
 import { modelRoutes } from './models';
 import { ledgerAdminRoutes } from './ledger';
+import { adminKeyRoutes, whoamiRoutes } from './admin-keys';
+import { auditRoutes } from './audit-routes';
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -17,6 +20,9 @@ adminRoutes.route('/keys', keyRoutes);
 adminRoutes.route('/channels', channelRoutes);
 adminRoutes.route('/models', modelRoutes);
 adminRoutes.route('/ledger', ledgerAdminRoutes);
+adminRoutes.route('/admin-keys', adminKeyRoutes);
+adminRoutes.route('/whoami', whoamiRoutes);
+adminRoutes.route('/audit', auditRoutes);
 
 /** Every admin route, for documentation and for the test that none answers without the key. */
 export const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string]> = [
@@ -43,6 +49,7 @@ export const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string]
   ['GET', '/admin/channels/{id}'],
   ['PATCH', '/admin/channels/{id}'],
   ['DELETE', '/admin/channels/{id}'],
+  ['POST', '/admin/channels/rotate-credentials'],
   ['GET', '/admin/models'],
   ['POST', '/admin/models'],
   ['GET', '/admin/models/{id}'],
@@ -50,4 +57,10 @@ export const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string]
   ['DELETE', '/admin/models/{id}'],
   ['GET', '/admin/ledger/summary'],
   ['GET', '/admin/ledger/batches'],
+  ['GET', '/admin/admin-keys'],
+  ['POST', '/admin/admin-keys'],
+  ['GET', '/admin/admin-keys/{id}'],
+  ['DELETE', '/admin/admin-keys/{id}'],
+  ['GET', '/admin/whoami'],
+  ['GET', '/admin/audit'],
 ];

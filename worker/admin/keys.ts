@@ -114,7 +114,7 @@ function newKey(): string {
 }
 
 /** What an operator sees of a key: never the hash, never the plaintext. */
-function keyView(row: ApiKeyRow) {
+export function keyView(row: ApiKeyRow) {
   return {
     id: row.id,
     user: row.user_id,

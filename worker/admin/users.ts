@@ -131,7 +131,7 @@ async function groupExists(db: D1Database, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-function userView(row: UserRow) {
+export function userView(row: UserRow) {
   return {
     id: row.id,
     group: row.group_id,

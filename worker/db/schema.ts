@@ -83,7 +83,7 @@ export const channels = sqliteTable('channels', {
   id: text('id').primaryKey(),
   type: text('type', { enum: ['openai', 'openai-responses', 'anthropic', 'gemini'] }).notNull(),
   base_url: text('base_url').notNull(),
-  /** A literal credential or `env:NAME` (resolved from the worker's environment). Never returned. */
+  /** Sealed `enc:v1:<key id>:<iv>:<ciphertext>` (worker/secrets/), or `env:NAME`; never returned by any API. */
   api_key: text('api_key').notNull().default(''),
   weight: real('weight').notNull().default(1),
   priority: integer('priority').notNull().default(0),
@@ -171,3 +171,57 @@ export const balanceEntries = sqliteTable(
 
 export type LedgerBatchRow = typeof ledgerBatches.$inferSelect;
 export type BalanceEntryRow = typeof balanceEntries.$inferSelect;
+
+/**
+ * Named admin keys (besides the bootstrap ADMIN_KEY binding, an implicit owner). Only the
+ * SHA-256 of a key is stored; the plaintext is shown once, in the answer that creates it.
+ * Scopes: `read-only` (GETs), `operator` (everything but admin-key management and credential
+ * rotation), `owner` (everything). Revocation is final (worker/admin/admin-keys.ts).
+ */
+export const adminKeys = sqliteTable(
+  'admin_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Hex SHA-256 of the plaintext key. */
+    hash: text('hash').notNull().unique(),
+    /** First characters of the key, for display. */
+    prefix: text('prefix').notNull(),
+    scope: text('scope', { enum: ['read-only', 'operator', 'owner'] }).notNull(),
+    status: text('status', { enum: ['active', 'revoked'] }).notNull().default('active'),
+    /** Name of the admin identity that created it. */
+    created_by: text('created_by').notNull().default(''),
+    revoked_at: integer('revoked_at'),
+    ...timestamps,
+  },
+  (table) => [index('admin_keys_name').on(table.name)],
+);
+
+/**
+ * The audit log: one row per admin change, append-only (triggers in migrations/ refuse UPDATE
+ * and DELETE; no route changes it). `before` / `after` are JSON views of the entity with
+ * every secret field removed (worker/admin/audit-scrub.ts).
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Epoch ms. */
+    at: integer('at').notNull(),
+    actor_id: text('actor_id').notNull(),
+    actor_name: text('actor_name').notNull(),
+    actor_scope: text('actor_scope').notNull(),
+    /** create, update, disable, revoke, delete, credit, apply, rotate, … */
+    action: text('action').notNull(),
+    entity_type: text('entity_type').notNull(),
+    entity_id: text('entity_id'),
+    /** JSON, secrets removed; null when the entity did not exist before / after. */
+    before: text('before'),
+    after: text('after'),
+    request_id: text('request_id').notNull(),
+  },
+  (table) => [index('audit_log_entity').on(table.entity_type, table.entity_id), index('audit_log_at').on(table.at)],
+);
+
+export type AdminKeyRow = typeof adminKeys.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
