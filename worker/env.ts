@@ -2,13 +2,31 @@
 import type { Protocol } from './core/types';
 import type { KeyContext } from './auth/key-context';
 import type { AccountObject } from './accounts/account-object';
+import type { IsolateState } from './state';
+import type { AuthGuardObject } from './auth/auth-guard-object';
 
 export interface Bindings {
   DB: D1Database;
   /** One account object per user: balance reservations, budgets, rate limits (worker/accounts/). */
   ACCOUNTS: DurableObjectNamespace<AccountObject>;
-  /** Bearer secret for /admin/*. */
+  /**
+   * One object per client address counting failed authentications across isolates
+   * (worker/auth/auth-guard-object.ts). Optional: without it each isolate counts alone.
+   */
+  AUTH_GUARD?: DurableObjectNamespace<AuthGuardObject>;
+  /** Failed authentications per address and minute answered at once / before a 429 (50 / 200). */
+  AUTH_SLOW_AFTER_FAILURES?: string;
+  AUTH_BLOCK_AFTER_FAILURES?: string;
+  /** How long an address is refused (600 s), and the delay added per failure past the first threshold (100 ms). */
+  AUTH_BLOCK_S?: string;
+  AUTH_DELAY_STEP_MS?: string;
+  /** Bearer secret for /admin/*: the bootstrap owner key (named admin keys live in D1). */
   ADMIN_KEY?: string;
+  /**
+   * Seals literal channel credentials in D1 (worker/secrets/keyring.ts): `<id>:<base64 of 32
+   * bytes>[,<id>:<base64>…]`, the first being current. A secret, never a var.
+   */
+  CREDENTIALS_KEY?: string;
   /** Shared secret between the worker and the analytics node (ingest and score push). */
   INTERNAL_SECRET?: string;
   /** Base URL of the analytics node. */
@@ -34,6 +52,8 @@ export interface Variables {
   protocol: Protocol;
   auth: KeyContext;
   received_at: number;
+  /** The isolate's caches, live signals and log shipper: set once per request by app.ts. */
+  state: IsolateState;
 }
 
 export interface AppEnv {

@@ -7,6 +7,7 @@ import { analyticsSender } from './logs/shipper';
 import { pullScores } from './internal/pull-scores';
 
 export { AccountObject } from './accounts/account-object';
+export { AuthGuardObject } from './auth/auth-guard-object';
 
 export default {
   fetch: app.fetch,

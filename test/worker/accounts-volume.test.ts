@@ -1,7 +1,7 @@
 // The account object at volume: thousands of admissions and settlements for one user keep
 // every total exact (reservations back to zero, unledgered = Σ charges not yet ledgered, the
 // RPM / TPM window counting only the last minute), old settled rows leave in bounded batches,
-// and an object that restarts rebuilds its money from SQLite (and forgets its rate windows).
+// and an object that restarts rebuilds its money and its rate windows from SQLite.
 // Correctness only: there is no timing assertion here (see test/bench/account-object-bench.ts).
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -121,7 +121,7 @@ describe('at volume', () => {
     expect(status.unledgered_nanousd).toBe(unledgeredAfter(T0 + 149 * 1_000));
   });
 
-  it('an object that restarts rebuilds balance, reservations and spend from SQLite, and forgets its rate windows', async () => {
+  it('an object that restarts rebuilds balance, reservations, spend and rate windows from SQLite', async () => {
     const user = 'restart-user';
     const account = await seedUser(user);
     const limits: AccountLimits = { rpm: 2, tpm: null, key_daily_nanousd: null, key_monthly_nanousd: null, user_monthly_nanousd: 2 * NANO };
@@ -137,11 +137,15 @@ describe('at volume', () => {
       const restarted = new AccountObject(state, env);
       const status = await restarted.status({ user_id: user, key_id: 'k', now: T0 });
       // The open reservation (x2, $1) and the month's spend ($0.25) still count against the $2 budget.
-      const refused = await restarted.admit({ user_id: user, key_id: 'k', request_id: 'x3', now: T0, reserve_nanousd: NANO, input_tokens: 5, limits });
+      // Key k is still at its RPM of 2; another key of the user meets the budget.
+      const overRate = await restarted.admit({ user_id: user, key_id: 'k', request_id: 'x3', now: T0, reserve_nanousd: NANO, input_tokens: 5, limits });
+      const refused = await restarted.admit({ user_id: user, key_id: 'k2', request_id: 'x4', now: T0, reserve_nanousd: NANO, input_tokens: 5, limits });
       await restarted.settle({ user_id: user, key_id: 'k', request_id: 'x2', now: T0, charge_nanousd: 0.5 * NANO, tokens: 5 });
-      return { status, refused, settled: await restarted.status({ user_id: user, key_id: 'k', now: T0 }) };
+      return { status, overRate, refused, settled: await restarted.status({ user_id: user, key_id: 'k', now: T0 }) };
     });
-    expect(after.status).toMatchObject({ ...before, key: { ...before.key, requests_last_minute: 0, tokens_last_minute: 0 } });
+    // The rate window too (worker/accounts/rate-buckets.ts): x1 with its settled 9 tokens, x2 with 5.
+    expect(after.status).toMatchObject({ ...before, key: { ...before.key, requests_last_minute: 2, tokens_last_minute: 14 } });
+    expect(after.overRate).toMatchObject({ ok: false, reason: 'rpm' });
     expect(after.refused).toMatchObject({ ok: false, reason: 'user_monthly_budget' });
     expect(after.settled).toMatchObject({ reserved_nanousd: 0, open_reservations: 0, unledgered_nanousd: 0.75 * NANO, user_month_nanousd: 0.75 * NANO });
   });

@@ -9,9 +9,8 @@
 // in memory, authoritative for the object's lifetime and rebuilt from SQLite when it starts;
 // each change is written through as single-row writes by primary key (a reservation row on
 // admit, deleted on settle; a settled row; four spend rows). Old settled rows are deleted a
-// bounded batch per call. The rate windows live in memory only: an object that restarts
-// (a deploy, a crash, a failed storage write) forgets the last minute's requests, so for that
-// minute a key can get up to twice its RPM / TPM. Money is never forgotten.
+// bounded batch per call. The rate windows are written through as per-second buckets
+// (rate-buckets.ts) and restored when the object starts: a restart forgets nothing.
 //
 // Every method runs synchronously over memory and one SQLite transaction, hence atomically,
 // except the first load of the balance from D1, which blocks other calls while it runs.
@@ -19,6 +18,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Bindings } from '../env';
 import type { AccountStatus, AdmitInput, AdmitResult, BalanceSync, SettleInput } from './account-types';
 import { RATE_WINDOW_MS, RateWindow } from './rate-window';
+import { RATE_BUCKETS_SCHEMA, persistAdmission, persistCorrection, pruneBuckets, restoreWindows } from './rate-buckets';
 import { Reservations } from './reservations';
 import { dayOf, monthOf } from './periods';
 import { readBalance } from './balance';
@@ -50,8 +50,9 @@ const SCHEMA = [
   // Rows both settled here and claimed by a ledger batch have done their job.
   'CREATE INDEX IF NOT EXISTS settled_done ON settled (at) WHERE booked = 1 AND ledgered = 1',
   'CREATE TABLE IF NOT EXISTS spend (scope TEXT NOT NULL, period TEXT NOT NULL, amount INTEGER NOT NULL, PRIMARY KEY (scope, period))',
-  // Rate windows used to be persisted here; they now live in memory.
+  // Rate windows were once persisted a row per request here; now per second (rate_buckets).
   'DROP TABLE IF EXISTS hits',
+  RATE_BUCKETS_SCHEMA,
 ];
 
 /** The object's state in memory, authoritative while it lives. */
@@ -86,7 +87,7 @@ export class AccountObject extends DurableObject<Bindings> {
   }
 
   async admit(input: AdmitInput): Promise<AdmitResult> {
-    const book = this.#book ?? (await this.#load(input.user_id));
+    const book = this.#book ?? (await this.#load(input.user_id, input.now));
     return this.#atomically(() => {
       const now = input.now;
       this.#housekeep(book, now);
@@ -122,20 +123,22 @@ export class AccountObject extends DurableObject<Bindings> {
       );
       book.reservations.add({ request_id: input.request_id, key_id: input.key_id, amount: reserve, expires_at: now + RESERVATION_TTL_MS });
       window.add(input.request_id, now, tokens);
+      persistAdmission(this.#sql, input.key_id, now, tokens);
       return { ok: true, available_nanousd: available - reserve };
     });
   }
 
   /** Release the reservation and book what the request cost. Safe to call twice. */
   async settle(input: SettleInput): Promise<void> {
-    const book = this.#book ?? (await this.#load(input.user_id));
+    const book = this.#book ?? (await this.#load(input.user_id, input.now));
     this.#atomically(() => {
       this.#housekeep(book, input.now);
       if (book.reservations.has(input.request_id)) {
         this.#sql.exec('DELETE FROM reservations WHERE request_id = ?', input.request_id);
         book.reservations.remove(input.request_id);
       }
-      book.windows.get(input.key_id)?.correct(input.request_id, tokenCount(input.tokens));
+      const corrected = book.windows.get(input.key_id)?.correct(input.request_id, tokenCount(input.tokens));
+      if (corrected) persistCorrection(this.#sql, input.key_id, corrected.at, corrected.delta);
       const charge = Math.max(0, Math.round(input.charge_nanousd));
       if (charge === 0) return;
       const row = this.#sql.exec<{ booked: number; ledgered: number }>('SELECT booked, ledgered FROM settled WHERE request_id = ?', input.request_id).toArray()[0];
@@ -159,7 +162,7 @@ export class AccountObject extends DurableObject<Bindings> {
 
   /** A ledger batch or a credit changed the D1 balance. Older versions than held are ignored. */
   async syncBalance(input: BalanceSync): Promise<void> {
-    const book = this.#book ?? (await this.#load(input.user_id));
+    const book = this.#book ?? (await this.#load(input.user_id, input.now));
     this.#atomically(() => {
       if (input.version > book.version) {
         this.#setMeta('balance_nanousd', input.balance_nanousd);
@@ -182,7 +185,7 @@ export class AccountObject extends DurableObject<Bindings> {
   }
 
   async status(input: { user_id: string; key_id: string; now: number }): Promise<AccountStatus> {
-    const book = this.#book ?? (await this.#load(input.user_id));
+    const book = this.#book ?? (await this.#load(input.user_id, input.now));
     return this.#atomically(() => {
       this.#housekeep(book, input.now);
       const keyScope = `key:${input.key_id}`;
@@ -218,7 +221,7 @@ export class AccountObject extends DurableObject<Bindings> {
   }
 
   /** Build the in-memory book from SQLite (and, the very first time, the balance from D1). */
-  async #load(userId: string): Promise<Book> {
+  async #load(userId: string, now: number): Promise<Book> {
     await this.ctx.blockConcurrencyWhile(async () => {
       if (this.#book) return;
       if (this.#meta('loaded', 0) !== 1) {
@@ -238,7 +241,7 @@ export class AccountObject extends DurableObject<Bindings> {
         version: this.#meta('balance_version', 0),
         unledgered,
         reservations,
-        windows: new Map(),
+        windows: restoreWindows(this.#sql, now),
         spend: new Map(),
         oldestSettledAt: this.#oldestSettledAt(),
         windowsSweptAt: -Infinity,
@@ -284,6 +287,7 @@ export class AccountObject extends DurableObject<Bindings> {
         window.evict(now);
         if (window.count === 0) book.windows.delete(keyId);
       }
+      pruneBuckets(this.#sql, now);
     }
 
     const cutoff = monthOf(now - SPEND_RETENTION_MS);

@@ -1,4 +1,5 @@
-// Sliding one-minute windows for RPM and TPM, one per key, in memory. A request is admitted
+// Sliding one-minute windows for RPM and TPM, one per key, in memory (persisted as per-second
+// buckets by rate-buckets.ts, so a restarted account object restores them). A request is admitted
 // when, counting it, the window holds at most `rpm` requests and `tpm` tokens; otherwise the
 // answer says when enough of the window will have slid past for it to fit.
 //
@@ -81,14 +82,37 @@ export class RateWindow {
     this.#total += tokens;
   }
 
-  /** Replace a request's tokens (the input estimate by what it used); unknown ids are ignored. */
-  correct(requestId: string, tokens: number): void {
+  /**
+   * Replace a request's tokens (the input estimate by what it used); unknown ids are ignored.
+   * Returns when the request was admitted and by how much its tokens changed, so the caller
+   * can correct the persisted bucket it was counted in.
+   */
+  correct(requestId: string, tokens: number): { at: number; delta: number } | undefined {
     const position = this.#positions.get(requestId);
-    if (position === undefined) return;
+    if (position === undefined) return undefined;
     const delta = tokens - this.#tokens[position]!;
     this.#tokens[position] = tokens;
     this.#tree.add(position, delta);
     this.#total += delta;
+    return { at: this.#at[position]!, delta };
+  }
+
+  /**
+   * Count `requests` admissions made at `at` carrying `tokens` in all, restored from storage
+   * after a restart. They have no request id (a later settle cannot correct them): the tokens
+   * sit on the first of them, which is the one that leaves the window first anyway.
+   */
+  restore(at: number, requests: number, tokens: number): void {
+    for (let index = 0; index < requests; index++) {
+      if (this.#at.length === this.#tree.size) this.#compact();
+      const position = this.#at.length;
+      const share = index === 0 ? tokens : 0;
+      this.#at.push(at);
+      this.#tokens.push(share);
+      this.#requestIds.push('');
+      this.#tree.add(position, share);
+      this.#total += share;
+    }
   }
 
   /** Move the live entries to the front, into room for twice as many: O(live), amortised O(1). */
@@ -99,6 +123,8 @@ export class RateWindow {
     this.#head = 0;
     this.#tree = new FenwickTree(Math.max(INITIAL_CAPACITY, 2 * this.#at.length), this.#tokens);
     this.#positions.clear();
-    this.#requestIds.forEach((requestId, position) => this.#positions.set(requestId, position));
+    this.#requestIds.forEach((requestId, position) => {
+      if (requestId !== '') this.#positions.set(requestId, position);
+    });
   }
 }
