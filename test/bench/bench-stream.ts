@@ -2,7 +2,7 @@
 // pair of the four formats. Run with `npx tsx test/bench/bench-stream.ts`. Not part of `npm test`.
 import type { Protocol } from '../../worker/core/types';
 import { createStreamTranslator, parseInbound } from '../../worker/protocols/index';
-import { chunks } from '../../worker/protocols/shared/test-helpers';
+import { chunks } from '../support/protocol-helpers';
 import type { InboundRequest, ResponseContext, SourceEvent } from '../../worker/protocols/types';
 
 const PROTOCOLS: Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];

@@ -1,5 +1,6 @@
 // The shape every wire-format module implements. The only dispatch on a protocol's name is
 // the `Record<Protocol, Adapter>` in registry.ts.
+import type { Protocol } from '../core/types';
 import type { GatewayError } from '../errors';
 import type {
   CanonicalEmbeddingRequest,
@@ -9,7 +10,7 @@ import type {
   CanonicalStreamEvent,
 } from './canonical';
 import type {
-  InboundRequest,
+  InboundRequests,
   RenderedError,
   ResponseContext,
   Result,
@@ -48,17 +49,21 @@ export interface StreamEncoder {
   readonly failure?: GatewayError | null;
 }
 
-export interface Adapter {
+/**
+ * One wire format, typed by its protocol: whatever takes a client request takes that
+ * protocol's own (InboundRequests[P]), so it reads the typed `request` without a cast.
+ */
+export interface Adapter<P extends Protocol = Protocol> {
   streamContentType: string;
 
   // As the client's format.
-  parseInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest>;
-  toCanonical(inbound: InboundRequest): Result<CanonicalRequest>;
-  renderResponse(response: CanonicalResponse, inbound: InboundRequest, context: ResponseContext): string;
-  createStreamEncoder(inbound: InboundRequest, context: ResponseContext): StreamEncoder;
+  parseInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequests[P]>;
+  toCanonical(inbound: InboundRequests[P]): Result<CanonicalRequest>;
+  renderResponse(response: CanonicalResponse, inbound: InboundRequests[P], context: ResponseContext): string;
+  createStreamEncoder(inbound: InboundRequests[P], context: ResponseContext): StreamEncoder;
   renderError(error: GatewayError): RenderedError;
   /** The answer to a token-count request (`count_tokens`, `:countTokens`) in this format. */
-  renderCountTokens(tokens: number, inbound: InboundRequest): string;
+  renderCountTokens(tokens: number, inbound: InboundRequests[P]): string;
 
   // As the upstream's dialect.
   buildRequest(request: CanonicalRequest, target: UpstreamTarget): Result<UpstreamRequest>;
@@ -67,14 +72,14 @@ export interface Adapter {
   classifyError(status: number, bodyText: string, headers: Headers): UpstreamFailure;
 
   // Same format on both sides.
-  passthroughRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest>;
-  passthroughResponse(inbound: InboundRequest, text: string, context: ResponseContext): Result<TranslatedResponse>;
-  createPassthroughStream(inbound: InboundRequest, context: ResponseContext): StreamTranslator;
+  passthroughRequest(inbound: InboundRequests[P], target: UpstreamTarget): Result<UpstreamRequest>;
+  passthroughResponse(inbound: InboundRequests[P], text: string, context: ResponseContext): Result<TranslatedResponse>;
+  createPassthroughStream(inbound: InboundRequests[P], context: ResponseContext): StreamTranslator;
 
   /** Embeddings, for the dialects that have them. */
   embeddings?: {
-    toCanonical?(inbound: InboundRequest): Result<CanonicalEmbeddingRequest>;
-    renderResponse?(response: CanonicalEmbeddingResponse, inbound: InboundRequest, context: ResponseContext): string;
+    toCanonical?(inbound: InboundRequests[P]): Result<CanonicalEmbeddingRequest>;
+    renderResponse?(response: CanonicalEmbeddingResponse, inbound: InboundRequests[P], context: ResponseContext): string;
     buildRequest?(request: CanonicalEmbeddingRequest, target: UpstreamTarget): Result<UpstreamRequest>;
     readResponse?(text: string, request: CanonicalEmbeddingRequest): Result<CanonicalEmbeddingResponse>;
   };

@@ -3,7 +3,7 @@ import type { GatewayError } from '../errors';
 import type { Protocol } from '../core/types';
 import { classifyUpstreamError, renderError } from './index';
 import { adapters } from './registry';
-import { chunks, fixture } from './shared/test-helpers';
+import { chunks, fixture } from '../../test/support/protocol-helpers';
 
 const cases: { error: GatewayError; status: number; openai: [string, string | null]; anthropic: string; gemini: string }[] = [
   { error: { kind: 'unauthorized', message: 'Missing or invalid API key.' }, status: 401, openai: ['authentication_error', 'invalid_api_key'], anthropic: 'authentication_error', gemini: 'UNAUTHENTICATED' },

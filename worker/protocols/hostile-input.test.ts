@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../core/types';
 import { buildUpstreamRequest, parseInbound } from './index';
-import { target } from './shared/test-helpers';
+import { target } from '../../test/support/protocol-helpers';
 import type { RouteContext } from './types';
 
 function parse(protocol: Protocol, raw: string, route: Partial<RouteContext> = {}) {

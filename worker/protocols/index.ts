@@ -4,9 +4,10 @@
 import type { Protocol } from '../core/types';
 import type { GatewayError } from '../errors';
 import type { ResponsePart } from './canonical';
+import type { Adapter } from './adapter';
 import { adapters } from './registry';
 import { STATE_ENVELOPE_PREFIX } from './shared/reasoning-state';
-import { argumentsObject } from './shared/validation';
+import { parseToolArguments } from './shared/tool-arguments';
 import { malformedUpstream } from './shared/upstream-failure';
 import { createTranslatingStream } from './shared/stream-translator';
 import type {
@@ -24,17 +25,26 @@ import type {
 
 export type * from './types';
 
+/**
+ * The adapter of a protocol. Called with a request's own `protocol`, it takes that request:
+ * `adapters[protocol]` is typed per protocol (registry.ts), so no cast is needed to pass an
+ * InboundRequest on.
+ */
+function adapterFor<P extends Protocol>(protocol: P): Adapter<P> {
+  return adapters[protocol];
+}
+
 export function parseInbound(protocol: Protocol, body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
-  return adapters[protocol].parseInbound(body, raw, route);
+  return adapterFor(protocol).parseInbound(body, raw, route);
 }
 
 export function buildUpstreamRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest> {
   if (inbound.operation === 'count_tokens') {
     return { ok: false, error: { kind: 'invalid_request', message: 'count_tokens is answered locally, never sent upstream.' } };
   }
-  if (inbound.protocol === target.dialect && !carriesForeignState(inbound)) return adapters[target.dialect].passthroughRequest(inbound, target);
-  const client = adapters[inbound.protocol];
-  const upstream = adapters[target.dialect];
+  if (inbound.protocol === target.dialect && !carriesForeignState(inbound)) return adapterFor(target.dialect).passthroughRequest(inbound, target);
+  const client = adapterFor(inbound.protocol);
+  const upstream = adapterFor(target.dialect);
   if (inbound.operation === 'embed') {
     const toCanonical = client.embeddings?.toCanonical;
     const build = upstream.embeddings?.buildRequest;
@@ -70,15 +80,15 @@ export function translateResponse(
   context: ResponseContext,
 ): Result<Required<TranslatedResponse>> {
   if (inbound.protocol === dialect) {
-    const passed = adapters[dialect].passthroughResponse(inbound, upstreamText, context);
+    const passed = adapterFor(dialect).passthroughResponse(inbound, upstreamText, context);
     if (!passed.ok) return passed;
     // Only an answer without usage needs its characters counted: read it once more, canonically.
-    const generated = passed.value.usage !== null || inbound.operation === 'embed' ? null : adapters[dialect].readResponse(upstreamText);
+    const generated = passed.value.usage !== null || inbound.operation === 'embed' ? null : adapterFor(dialect).readResponse(upstreamText);
     const output_characters = generated?.ok ? outputCharacters(generated.value.parts) : 0;
     return { ok: true, value: { ...passed.value, output_characters } };
   }
-  const client = adapters[inbound.protocol];
-  const upstream = adapters[dialect];
+  const client = adapterFor(inbound.protocol);
+  const upstream = adapterFor(dialect);
   if (inbound.operation === 'embed') {
     const toCanonical = client.embeddings?.toCanonical;
     const read = upstream.embeddings?.readResponse;
@@ -95,7 +105,7 @@ export function translateResponse(
   }
   const response = upstream.readResponse(upstreamText);
   if (!response.ok) return response;
-  const unreadable = response.value.parts.find((part) => part.type === 'tool-call' && argumentsObject(part.arguments) === null);
+  const unreadable = response.value.parts.find((part) => part.type === 'tool-call' && !parseToolArguments(part.arguments).ok);
   // Tool arguments every client format must parse: a broken answer is the upstream's failure (retried), never `{}`.
   if (unreadable !== undefined) return { ok: false, error: malformedUpstream('tool call arguments are not a JSON object') };
   return {
@@ -119,25 +129,25 @@ function outputCharacters(parts: readonly ResponsePart[]): number {
 }
 
 export function createStreamTranslator(inbound: InboundRequest, dialect: Protocol, context: ResponseContext): StreamTranslator {
-  if (inbound.protocol === dialect) return adapters[dialect].createPassthroughStream(inbound, context);
+  if (inbound.protocol === dialect) return adapterFor(dialect).createPassthroughStream(inbound, context);
   return createTranslatingStream(
-    adapters[dialect].createStreamDecoder(),
-    adapters[inbound.protocol].createStreamEncoder(inbound, context),
+    adapterFor(dialect).createStreamDecoder(),
+    adapterFor(inbound.protocol).createStreamEncoder(inbound, context),
   );
 }
 
 export function classifyUpstreamError(dialect: Protocol, status: number, bodyText: string, headers: Headers): UpstreamFailure {
-  return adapters[dialect].classifyError(status, bodyText, headers);
+  return adapterFor(dialect).classifyError(status, bodyText, headers);
 }
 
 export function renderError(protocol: Protocol, error: GatewayError): RenderedError {
-  return adapters[protocol].renderError(error);
+  return adapterFor(protocol).renderError(error);
 }
 
 export function renderCountTokens(inbound: InboundRequest, tokens: number): string {
-  return adapters[inbound.protocol].renderCountTokens(tokens, inbound);
+  return adapterFor(inbound.protocol).renderCountTokens(tokens, inbound);
 }
 
 export function streamContentType(protocol: Protocol): string {
-  return adapters[protocol].streamContentType;
+  return adapterFor(protocol).streamContentType;
 }

@@ -4,7 +4,7 @@ import { convertAnthropicUsage, mapAnthropicStopReason, toAnthropicStopReason, t
 import type { FinishReason } from './canonical';
 import { convertGeminiUsage, mapGeminiFinishReason, toGeminiFinishReason, toGeminiUsage } from './gemini/mapping';
 import { convertOpenaiUsage, mapOpenaiFinishReason, toOpenaiFinishReason, toOpenaiUsage } from './openai/mapping';
-import { effortForBudget } from './openai/request-build';
+import { effortForBudget } from './shared/reasoning-effort';
 import { imageFromUrl, mediaTypeFromUrl } from './shared/images';
 import { deriveId } from './shared/ids';
 import { usageOf } from '../core/metering';

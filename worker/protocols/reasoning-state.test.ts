@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildUpstreamRequest } from './index';
 import { stateForClient, stateFromClient, stateForUpstream } from './shared/reasoning-state';
-import { inbound, target } from './shared/test-helpers';
+import { inbound, target } from '../../test/support/protocol-helpers';
 
 const responsesState = { dialect: 'openai-responses' as const, value: 'gAAAAopaque==', kind: 'encrypted' as const, id: 'rs_1' };
 

@@ -1,4 +1,5 @@
-// The only dispatch on a protocol's name.
+// The only dispatch on a protocol's name. Mapped rather than Record<Protocol, Adapter> so
+// that adapters[protocol] is the adapter of that very protocol (index.ts adapterFor).
 import type { Protocol } from '../core/types';
 import type { Adapter } from './adapter';
 import { anthropicAdapter } from './anthropic/adapter';
@@ -6,7 +7,7 @@ import { geminiAdapter } from './gemini/adapter';
 import { openaiAdapter } from './openai/adapter';
 import { responsesAdapter } from './responses/adapter';
 
-export const adapters: Record<Protocol, Adapter> = {
+export const adapters: { [P in Protocol]: Adapter<P> } = {
   openai: openaiAdapter,
   'openai-responses': responsesAdapter,
   anthropic: anthropicAdapter,

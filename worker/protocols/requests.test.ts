@@ -5,7 +5,7 @@ import type { Protocol } from '../core/types';
 import { buildUpstreamRequest, parseInbound, translateResponse } from './index';
 import { adapters } from './registry';
 import { usageOf } from '../core/metering';
-import { context, fixture, inbound, inboundRaw, target } from './shared/test-helpers';
+import { context, fixture, inbound, inboundRaw, target } from '../../test/support/protocol-helpers';
 import type { InboundRequest } from './types';
 
 const PROTOCOLS: Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../core/types';
 import { createStreamTranslator } from './index';
-import { chunks, context, inbound, parseFrames, readBack, run } from './shared/test-helpers';
+import { chunks, context, inbound, parseFrames, readBack, run } from '../../test/support/protocol-helpers';
 import type { InboundRequest } from './types';
 
 const PROTOCOLS: Protocol[] = ['openai', 'openai-responses', 'anthropic', 'gemini'];

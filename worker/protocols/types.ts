@@ -25,36 +25,8 @@ export interface RouteContext {
   query?: string;
 }
 
-/** A validated client request: what the pipeline needs, plus the body itself. */
-export interface InboundRequest {
-  protocol: Protocol;
-  operation: RouteContext['operation'];
-  /** The model as the client named it (before alias resolution). */
-  model: string;
-  stream: boolean;
-  /** OpenAI: stream_options.include_usage was requested. Anthropic and Gemini streams always carry usage. */
-  include_usage: boolean;
-  /** The parsed JSON body exactly as the client sent it. Never mutated. */
-  body: Record<string, unknown>;
-  /** The exact request text, for same-dialect passthrough. */
-  raw: string;
-  /** Capabilities the request needs: 'tools', 'vision', 'json_mode'. */
-  capabilities: string[];
-  /** A cheap estimate of the input tokens (for routing and balance reservation). */
-  input_tokens_estimate: number;
-  /** The max output tokens the client asked for, if it did. */
-  max_output_tokens: number | null;
-  /**
-   * The dialect whose opaque reasoning state the history carries (the newest such state), or
-   * null. The router keeps the request on channels of that dialect when it has any (a hard
-   * constraint); elsewhere the state is stripped (worker/protocols/shared/reasoning-state.ts).
-   */
-  bound_dialect: Protocol | null;
-  /** Forwardable client headers (RouteContext.headers), lower-cased; {} when none. */
-  headers: Record<string, string>;
-  /** The client's query string without credentials (RouteContext.query), '' when none. */
-  query: string;
-}
+/** A validated client request (worker/protocols/inbound.ts): the common fields the pipeline reads, and the typed request. */
+export type { InboundRequest, InboundRequests } from './inbound';
 
 /** Where and how to reach one channel. */
 export interface UpstreamTarget {

@@ -7,7 +7,7 @@ import { anthropicToCanonical } from './request-canonical';
 import { passthroughAnthropicResponse, readAnthropicResponse, renderAnthropicResponse } from './response';
 import { createAnthropicPassthroughStream, createAnthropicStreamDecoder, createAnthropicStreamEncoder } from './stream';
 
-export const anthropicAdapter: Adapter = {
+export const anthropicAdapter: Adapter<'anthropic'> = {
   streamContentType: 'text/event-stream; charset=utf-8',
   parseInbound: parseAnthropicInbound,
   toCanonical: anthropicToCanonical,

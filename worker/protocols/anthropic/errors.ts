@@ -2,7 +2,7 @@
 // of an Anthropic upstream's error response (529 overloaded → 503).
 import type { GatewayError } from '../../errors';
 import type { RenderedError, UpstreamFailure } from '../types';
-import { renderedError } from '../openai/errors';
+import { renderedError } from '../shared/error-rendering';
 import { buildFailure, parseJson, retryAfterSeconds, statusForErrorNames, upstreamErrorFrom } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 

@@ -1,7 +1,7 @@
 // Small pure mappings between Anthropic's wire values and the canonical model.
 import { tokenCount } from '../shared/token-count';
 import type { Usage } from '../../core/types';
-import type { FinishReason, ReasoningEffort } from '../canonical';
+import type { FinishReason } from '../canonical';
 import { isPlainObject } from '../shared/validation';
 import { usageOf } from '../../core/metering';
 
@@ -93,36 +93,4 @@ export function toAnthropicUsage(usage: Usage): AnthropicUsage {
   }
   if (writes5m + writes1h > 0) output.cache_creation = { ephemeral_5m_input_tokens: writes5m, ephemeral_1h_input_tokens: writes1h };
   return output;
-}
-
-/** A canonical reasoning effort as an Anthropic thinking budget. */
-export function budgetForEffort(effort: string | undefined): number | null {
-  switch (effort) {
-    case 'minimal':
-      return null;
-    case 'low':
-      return 1024;
-    case 'high':
-      return 24_576;
-    default:
-      return 8192;
-  }
-}
-
-/**
- * Anthropic's `output_config.effort` as a canonical effort. Canonical has no level above
- * 'high', so `xhigh` and `max` become 'high'; an effort we do not know yet is 'medium'
- * (the middle, as for adaptive thinking without an effort).
- */
-export function effortFromAnthropic(effort: unknown): ReasoningEffort {
-  switch (effort) {
-    case 'low':
-      return 'low';
-    case 'high':
-    case 'xhigh':
-    case 'max':
-      return 'high';
-    default:
-      return 'medium';
-  }
 }

@@ -1,12 +1,14 @@
 // Canonical request → an Anthropic Messages upstream request; and same-dialect passthrough.
 import type { CanonicalMessage, CanonicalRequest, ImageSource } from '../canonical';
 import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
-import { joinUrl } from '../openai/request-passthrough';
+import { joinUrl } from '../shared/upstream-http';
 import { imageFromUrl } from '../shared/images';
 import { passthroughBody } from '../shared/passthrough-body';
+import { budgetForEffort } from '../shared/reasoning-effort';
 import { stateForUpstream } from '../shared/reasoning-state';
-import { invalid, isPlainObject, unsupported } from '../shared/validation';
-import { budgetForEffort } from './mapping';
+import { parseToolArguments } from '../shared/tool-arguments';
+import { mergeTurns, toolResultsFirst, type Turn } from '../shared/turns';
+import { invalid, unsupported } from '../shared/validation';
 
 /** Anthropic requires max_tokens; used when the client gave none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -59,23 +61,24 @@ function convertMessage(message: CanonicalMessage, index: number): Result<Record
         if (state?.kind === 'redacted') blocks.push({ type: 'redacted_thinking', data: state.value });
         else if (state !== undefined) blocks.push({ type: 'thinking', thinking: part.text, signature: state.value });
       } else {
-        let input: unknown;
-        try {
-          input = part.arguments.trim() === '' ? {} : JSON.parse(part.arguments);
-        } catch {
-          input = undefined;
-        }
-        if (!isPlainObject(input)) {
+        const input = parseToolArguments(part.arguments);
+        if (!input.ok) {
           return invalid(`messages[${index}].tool_calls[${partIndex}].function.arguments`, 'Tool call arguments must be a JSON object.');
         }
-        blocks.push({ type: 'tool_use', id: part.id, name: part.name, input });
+        blocks.push({ type: 'tool_use', id: part.id, name: part.name, input: input.value });
       }
     }
     return { ok: true, value: blocks };
   }
-  // Tool results must open the user turn that answers the tool calls.
-  for (const part of message.parts) {
-    if (part.type !== 'tool-result') continue;
+  for (const part of toolResultsFirst(message.parts)) {
+    if (part.type === 'text') {
+      if (part.text !== '') blocks.push({ type: 'text', text: part.text });
+      continue;
+    }
+    if (part.type === 'image') {
+      blocks.push(imageBlock(part.source));
+      continue;
+    }
     const content = part.content.map((item) => (item.type === 'text' ? { type: 'text', text: item.text } : imageBlock(item.source)));
     const only = content[0];
     const block: Record<string, unknown> = {
@@ -85,11 +88,6 @@ function convertMessage(message: CanonicalMessage, index: number): Result<Record
     };
     if (part.is_error) block.is_error = true;
     blocks.push(block);
-  }
-  for (const part of message.parts) {
-    if (part.type === 'text') {
-      if (part.text !== '') blocks.push({ type: 'text', text: part.text });
-    } else if (part.type === 'image') blocks.push(imageBlock(part.source));
   }
   return { ok: true, value: blocks };
 }
@@ -108,16 +106,13 @@ export function buildAnthropicBody(request: CanonicalRequest, model: string): Re
   if (request.response_format && request.response_format.type !== 'text') {
     return unsupported('response_format', 'JSON response formats cannot be sent to an Anthropic channel.');
   }
-  const messages: { role: string; content: Record<string, unknown>[] }[] = [];
+  const turns: Turn<string, Record<string, unknown>>[] = [];
   for (const [index, message] of request.messages.entries()) {
     const converted = convertMessage(message, index);
     if (!converted.ok) return converted;
-    if (converted.value.length === 0) continue;
-    const previous = messages.at(-1);
-    // Anthropic wants alternating turns: consecutive turns of one role merge.
-    if (previous && previous.role === message.role) previous.content.push(...converted.value);
-    else messages.push({ role: message.role, content: converted.value });
+    turns.push({ role: message.role, items: converted.value });
   }
+  const messages = mergeTurns(turns).map((turn) => ({ role: turn.role, content: turn.items }));
   const maxTokens = request.max_output_tokens ?? DEFAULT_MAX_TOKENS;
   const body: Record<string, unknown> = { model, max_tokens: maxTokens, messages };
   if (request.system !== null && request.system !== '') body.system = request.system;

@@ -23,10 +23,11 @@
 // - Thinking signatures and redacted_thinking data become opaque reasoning state, sent on only
 //   to an Anthropic channel (shared/reasoning-state.ts): other channels never see it.
 import type { AssistantPart, CanonicalMessage, CanonicalRequest, CanonicalTool, ImagePart, ImageSource, ReasoningConfig, ResponseFormat, TextPart, ToolChoice, UserPart } from '../canonical';
-import type { InboundRequest, Result } from '../types';
-import { unsupported } from '../shared/validation';
-import { effortFromAnthropic } from './mapping';
-import { blockState, messagesBody } from './request';
+import type { AnthropicInbound } from '../inbound';
+import type { Result } from '../types';
+import { effortFromName } from '../shared/reasoning-effort';
+import { unsupported, wrongOperation } from '../shared/validation';
+import { blockState } from './request';
 import { knownBlockOf, type AnthropicContentBlock, type AnthropicMessagesRequest, type KnownBlock, type ToolResultItem } from './request-schema';
 
 type ImageBlock = Extract<KnownBlock, { type: 'image' }> | Extract<ToolResultItem, { type: 'image' }>;
@@ -136,7 +137,8 @@ function reasoning(request: AnthropicMessagesRequest): ReasoningConfig | null {
   const thinking = request.thinking;
   if (!thinking || thinking.type === 'disabled') return null;
   if (thinking.type === 'enabled' && 'budget_tokens' in thinking) return { budget_tokens: thinking.budget_tokens as number };
-  return { effort: effortFromAnthropic(request.output_config?.effort) };
+  // Adaptive thinking without an effort, or with one we do not know yet, is the middle.
+  return { effort: effortFromName(request.output_config?.effort) ?? 'medium' };
 }
 
 function responseFormat(request: AnthropicMessagesRequest): Result<ResponseFormat | null> {
@@ -155,8 +157,10 @@ function anthropicOnly(request: AnthropicMessagesRequest): Result<null> {
   return { ok: true, value: null };
 }
 
-export function anthropicToCanonical(inbound: InboundRequest): Result<CanonicalRequest> {
-  const request = messagesBody(inbound.body);
+export function anthropicToCanonical(inbound: AnthropicInbound): Result<CanonicalRequest> {
+  // A token count is answered locally (index.ts): only a Messages request is translated.
+  if (inbound.operation !== 'generate') return wrongOperation(inbound.operation);
+  const request = inbound.request;
   const only = anthropicOnly(request);
   if (!only.ok) return only;
   const systems: string[] = request.system === undefined ? [] : [systemText(request.system)];

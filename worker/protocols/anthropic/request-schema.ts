@@ -110,12 +110,13 @@ export const anthropicMessagesRequest = z
 
 export const anthropicCountTokensRequest = z.object(messagesFields).loose();
 
-export type AnthropicMessagesRequest = z.input<typeof anthropicMessagesRequest>;
+export type AnthropicMessagesRequest = z.output<typeof anthropicMessagesRequest>;
+export type AnthropicCountTokensRequest = z.output<typeof anthropicCountTokensRequest>;
 export type AnthropicMessage = AnthropicMessagesRequest['messages'][number];
-export type AnthropicContentBlock = z.input<typeof anthropicContentBlock>;
+export type AnthropicContentBlock = z.output<typeof anthropicContentBlock>;
 /** The blocks Switchboard reads; any other type is carried only by passthrough. */
-export type KnownBlock = z.input<typeof knownBlock>;
-export type ToolResultItem = z.input<typeof toolResultItem>;
+export type KnownBlock = z.output<typeof knownBlock>;
+export type ToolResultItem = z.output<typeof toolResultItem>;
 
 /** Narrows a validated block to the types we read (TypeScript cannot: the open branch's type is any string). */
 export function knownBlockOf(block: AnthropicContentBlock | string): KnownBlock | null {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRequest } from '../canonical';
 import { stateForClient } from '../shared/reasoning-state';
-import type { InboundRequest, RouteContext, UpstreamTarget } from '../types';
+import type { AnthropicInbound } from '../inbound';
+import type { RouteContext, UpstreamTarget } from '../types';
 import { parseAnthropicInbound } from './request';
 import { buildAnthropicBody, passthroughAnthropicRequest } from './request-build';
 import { anthropicToCanonical } from './request-canonical';
@@ -18,7 +19,7 @@ function parse(raw: string, route: Partial<RouteContext> = {}) {
   return parseAnthropicInbound(JSON.parse(raw), raw, { operation: 'generate', ...route });
 }
 
-function inbound(body: unknown, route: Partial<RouteContext> = {}): InboundRequest {
+function inbound(body: unknown, route: Partial<RouteContext> = {}): AnthropicInbound {
   const parsed = parse(JSON.stringify(body), route);
   if (!parsed.ok) throw new Error(`parse failed: ${JSON.stringify(parsed.error)}`);
   return parsed.value;

@@ -1,6 +1,7 @@
 // Anthropic as the client's format: validate the body into an InboundRequest.
 import type { ReasoningState } from '../canonical';
-import type { InboundRequest, Result, RouteContext } from '../types';
+import type { AnthropicInbound } from '../inbound';
+import type { Result, RouteContext } from '../types';
 import { estimateTokens } from '../shared/estimate';
 import { newestStateDialect, stateFromClient } from '../shared/reasoning-state';
 import { isPlainObject, validate } from '../shared/validation';
@@ -8,12 +9,12 @@ import {
   anthropicCountTokensRequest,
   anthropicMessagesRequest,
   knownBlockOf,
+  type AnthropicCountTokensRequest,
   type AnthropicMessage,
-  type AnthropicMessagesRequest,
   type KnownBlock,
 } from './request-schema';
 
-function capabilities(request: Pick<AnthropicMessagesRequest, 'tools' | 'messages'>): string[] {
+function capabilities(request: Pick<AnthropicCountTokensRequest, 'tools' | 'messages'>): string[] {
   const output: string[] = [];
   if (request.tools && request.tools.length > 0) output.push('tools');
   const vision = request.messages.some(
@@ -53,38 +54,37 @@ function* historyStates(messages: AnthropicMessage[]): Generator<ReasoningState 
   }
 }
 
-export function parseAnthropicInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
+export function parseAnthropicInbound(body: unknown, raw: string, route: RouteContext): Result<AnthropicInbound> {
   if (!isPlainObject(body)) {
     return { ok: false, error: { kind: 'invalid_request', message: 'The request body must be a JSON object.' } };
   }
   if (route.operation === 'embed') {
     return { ok: false, error: { kind: 'not_found', message: 'Anthropic has no embeddings route.' } };
   }
-  const schema = route.operation === 'count_tokens' ? anthropicCountTokensRequest : anthropicMessagesRequest;
-  const parsed = validate(schema, body);
+  // What both request shapes (Messages, count_tokens) carry.
+  const common = (request: AnthropicCountTokensRequest) => ({
+    protocol: 'anthropic' as const,
+    model: request.model,
+    body,
+    raw,
+    capabilities: capabilities(request),
+    input_tokens_estimate: estimateTokens(body.messages) + estimateTokens(body.system ?? null) + estimateTokens(body.tools ?? null),
+    bound_dialect: newestStateDialect(historyStates(request.messages)),
+    headers: route.headers ?? {},
+    query: route.query ?? '',
+  });
+  if (route.operation === 'count_tokens') {
+    const parsed = validate(anthropicCountTokensRequest, body);
+    if (!parsed.ok) return parsed;
+    const request = parsed.value;
+    return { ok: true, value: { ...common(request), operation: 'count_tokens', request, stream: false, include_usage: false, max_output_tokens: null } };
+  }
+  const parsed = validate(anthropicMessagesRequest, body);
   if (!parsed.ok) return parsed;
-  const request = parsed.value as AnthropicMessagesRequest;
-  const stream = route.operation === 'generate' && request.stream === true;
+  const request = parsed.value;
+  const stream = request.stream === true;
   return {
     ok: true,
-    value: {
-      protocol: 'anthropic',
-      operation: route.operation,
-      model: request.model,
-      stream,
-      include_usage: stream,
-      body,
-      raw,
-      capabilities: capabilities(request),
-      input_tokens_estimate: estimateTokens(body.messages) + estimateTokens(body.system ?? null) + estimateTokens(body.tools ?? null),
-      max_output_tokens: route.operation === 'generate' ? request.max_tokens : null,
-      bound_dialect: newestStateDialect(historyStates(request.messages)),
-      headers: route.headers ?? {},
-      query: route.query ?? '',
-    },
+    value: { ...common(request), operation: 'generate', request, stream, include_usage: stream, max_output_tokens: request.max_tokens },
   };
-}
-
-export function messagesBody(body: Record<string, unknown>): AnthropicMessagesRequest {
-  return body as AnthropicMessagesRequest;
 }

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../core/metering';
 import type { CanonicalResponse, CanonicalStreamEvent } from '../canonical';
 import { createTranslatingStream } from '../shared/stream-translator';
-import type { InboundRequest, ResponseContext, SourceEvent } from '../types';
+import type { AnthropicInbound } from '../inbound';
+import type { ResponseContext, SourceEvent } from '../types';
 import { convertAnthropicUsage, toAnthropicUsage } from './mapping';
 import { parseAnthropicInbound } from './request';
 import { checkToolArguments, readAnthropicResponse, renderAnthropicResponse } from './response';
@@ -20,7 +21,7 @@ const chunks = (name: string): SourceEvent[] =>
     .map((line) => ({ event: line.slice(0, line.indexOf('\t')), data: line.slice(line.indexOf('\t') + 1) }));
 const context: ResponseContext = { request_id: 'req_test_1', model: 'catalog-model', created_ms: 0, channel_id: 'c', price: { input_per_mtok: 1, output_per_mtok: 2 } };
 
-function client(thinking: unknown = { type: 'adaptive' }): InboundRequest {
+function client(thinking: unknown = { type: 'adaptive' }): AnthropicInbound {
   const raw = JSON.stringify({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], ...(thinking ? { thinking } : {}) });
   const parsed = parseAnthropicInbound(JSON.parse(raw), raw, { operation: 'generate' });
   if (!parsed.ok) throw new Error('parse failed');

@@ -2,11 +2,13 @@
 // render the canonical model as a message, or pass a same-dialect message through.
 import { EMPTY_USAGE } from '../../core/metering';
 import type { CanonicalResponse, ReasoningState, ResponsePart } from '../canonical';
+import type { AnthropicInbound } from '../inbound';
 import type { InboundRequest, ResponseContext, Result, TranslatedResponse } from '../types';
 import { ids } from '../shared/ids';
-import { editResponseObject } from '../shared/passthrough-body';
+import { editedAnswer } from '../shared/passthrough-body';
 import { stateForClient } from '../shared/reasoning-state';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
+import { parseToolArguments } from '../shared/tool-arguments';
 import { isPlainObject } from '../shared/validation';
 import { convertAnthropicUsage, mapAnthropicStopReason, toAnthropicStopReason, toAnthropicUsage } from './mapping';
 
@@ -56,9 +58,9 @@ export function readAnthropicResponse(text: string): Result<CanonicalResponse> {
 }
 
 /** Anthropic clients see thinking blocks only when they turned thinking on (enabled, adaptive or a newer mode). */
-export function wantsThinking(inbound: InboundRequest): boolean {
-  const thinking = inbound.body.thinking;
-  return isPlainObject(thinking) && typeof thinking.type === 'string' && thinking.type !== 'disabled';
+export function wantsThinking(inbound: AnthropicInbound): boolean {
+  const thinking = inbound.request.thinking;
+  return thinking !== undefined && thinking.type !== 'disabled';
 }
 
 /**
@@ -71,14 +73,7 @@ export function thinkingBlock(text: string, state: ReasoningState | undefined): 
   return { type: 'thinking', thinking: text, signature: state ? stateForClient('anthropic', state) : '' };
 }
 
-/** Tool input as an object, or null when the text is not a JSON object. */
-export function toolInput(argumentsText: string): Record<string, unknown> | null {
-  if (argumentsText.trim() === '') return {};
-  const input = parseJson(argumentsText);
-  return isPlainObject(input) ? input : null;
-}
-
-export function renderAnthropicResponse(response: CanonicalResponse, inbound: InboundRequest, context: ResponseContext): string {
+export function renderAnthropicResponse(response: CanonicalResponse, inbound: AnthropicInbound, context: ResponseContext): string {
   const showThinking = wantsThinking(inbound);
   let toolIndex = 0;
   const content: Record<string, unknown>[] = [];
@@ -91,12 +86,13 @@ export function renderAnthropicResponse(response: CanonicalResponse, inbound: In
     if (showThinking && part.state !== undefined) content.push(thinkingBlock('', part.state));
     if (part.type === 'text') content.push({ type: 'text', text: part.text });
     else {
+      const input = parseToolArguments(part.arguments);
       content.push({
         type: 'tool_use',
         id: ids.anthropicToolUse(context.request_id, toolIndex),
         name: part.name,
         // Unreadable arguments are refused before rendering (see checkToolArguments); {} is only a last resort.
-        input: toolInput(part.arguments) ?? {},
+        input: input.ok ? input.value : {},
       });
       toolIndex += 1;
     }
@@ -120,7 +116,7 @@ export function renderAnthropicResponse(response: CanonicalResponse, inbound: In
  */
 export function checkToolArguments(response: CanonicalResponse): Result<CanonicalResponse> {
   for (const part of response.parts) {
-    if (part.type === 'tool-call' && toolInput(part.arguments) === null) {
+    if (part.type === 'tool-call' && !parseToolArguments(part.arguments).ok) {
       return { ok: false, error: malformedUpstream('tool call arguments are not a JSON object') };
     }
   }
@@ -132,12 +128,8 @@ export function passthroughAnthropicResponse(
   text: string,
   context: ResponseContext,
 ): Result<TranslatedResponse> {
-  const body = parseJson(text);
-  if (!isPlainObject(body)) return { ok: false, error: malformedUpstream('not a JSON object') };
-  const edited = editResponseObject(text, { model: context.model }, {});
-  if (edited === null) return { ok: false, error: malformedUpstream('not a JSON object') };
-  return {
-    ok: true,
-    value: { body: edited, usage: convertAnthropicUsage(body.usage), finish_reason: mapAnthropicStopReason(body.stop_reason) },
-  };
+  const answer = editedAnswer(text, { model: context.model }, {});
+  if (!answer.ok) return answer;
+  const { object, body } = answer.value;
+  return { ok: true, value: { body, usage: convertAnthropicUsage(object.usage), finish_reason: mapAnthropicStopReason(object.stop_reason) } };
 }

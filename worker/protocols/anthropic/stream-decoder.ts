@@ -6,7 +6,8 @@ import { malformedUpstream } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 import { anthropicErrorFromObject } from './errors';
 import { convertAnthropicUsage, mapAnthropicStopReason } from './mapping';
-import { redactedState, signatureState, toolInput } from './response';
+import { parseToolArguments } from '../shared/tool-arguments';
+import { redactedState, signatureState } from './response';
 
 interface ToolBlock {
   ordinal: number;
@@ -98,7 +99,7 @@ export function createAnthropicStreamDecoder(): StreamDecoder {
           const tool = toolBlocks.get(index);
           if (!tool) return [];
           // A client would fail parsing these arguments: a bad answer, not a clean one.
-          if (toolInput(tool.input) === null) return [{ type: 'error', error: malformedUpstream('tool call arguments are not a JSON object') }];
+          if (!parseToolArguments(tool.input).ok) return [{ type: 'error', error: malformedUpstream('tool call arguments are not a JSON object') }];
           return [{ type: 'tool-call-end', index: tool.ordinal }];
         }
         case 'message_delta': {

@@ -5,13 +5,15 @@ import type { Usage } from '../../core/types';
 import type { GatewayError } from '../../errors';
 import type { StreamEncoder } from '../adapter';
 import type { CanonicalStreamEvent, ReasoningState } from '../canonical';
-import type { InboundRequest, ResponseContext } from '../types';
+import type { AnthropicInbound } from '../inbound';
+import type { ResponseContext } from '../types';
 import { ids } from '../shared/ids';
 import { sseFrame } from '../shared/sse';
 import { malformedUpstream } from '../shared/upstream-failure';
 import { anthropicErrorBody } from './errors';
 import { toAnthropicStopReason, toAnthropicUsage } from './mapping';
-import { thinkingBlock, toolInput, wantsThinking } from './response';
+import { parseToolArguments } from '../shared/tool-arguments';
+import { thinkingBlock, wantsThinking } from './response';
 
 export const frame = (type: string, data: unknown): string => sseFrame(JSON.stringify(data), type);
 
@@ -21,7 +23,7 @@ export function anthropicStreamError(error: GatewayError): string[] {
 
 type OpenBlock = { kind: 'text' } | { kind: 'thinking'; signed: boolean } | { kind: 'tool'; ordinal: number; input: string };
 
-export function createAnthropicStreamEncoder(inbound: InboundRequest, context: ResponseContext): StreamEncoder {
+export function createAnthropicStreamEncoder(inbound: AnthropicInbound, context: ResponseContext): StreamEncoder {
   const showThinking = wantsThinking(inbound);
   let started = false;
   let failed = false;
@@ -120,7 +122,7 @@ export function createAnthropicStreamEncoder(inbound: InboundRequest, context: R
         if (open?.kind !== 'tool' || open.ordinal !== event.index) return frames;
         // The client parses the concatenated partial_json at content_block_stop: unreadable
         // arguments end the stream with an error, never a clean message_stop.
-        if (toolInput(open.input) === null) {
+        if (!parseToolArguments(open.input).ok) {
           failure = malformedUpstream('tool call arguments are not a JSON object');
           return [...frames, ...fail(failure)];
         }

@@ -21,5 +21,6 @@ export function createAnthropicPassthroughStream(): StreamTranslator {
     },
     closing: [],
     fail: anthropicStreamError,
+    isTerminal: (event) => event.event === 'message_stop' || event.event === 'error',
   });
 }

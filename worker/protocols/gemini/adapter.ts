@@ -8,7 +8,7 @@ import { geminiToCanonical } from './request-canonical';
 import { passthroughGeminiResponse, readGeminiResponse, renderGeminiResponse } from './response';
 import { createGeminiPassthroughStream, createGeminiStreamDecoder, createGeminiStreamEncoder } from './stream';
 
-export const geminiAdapter: Adapter = {
+export const geminiAdapter: Adapter<'gemini'> = {
   streamContentType: 'text/event-stream',
   parseInbound: parseGeminiInbound,
   toCanonical: geminiToCanonical,

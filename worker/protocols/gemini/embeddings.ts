@@ -3,10 +3,12 @@
 // format: `:embedContent` ({content}) and `:batchEmbedContents` ({requests}) → canonical, and
 // vectors rendered as `{embedding:{values}}` or `{embeddings:[{values}]}`.
 import type { CanonicalEmbeddingRequest, CanonicalEmbeddingResponse } from '../canonical';
-import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
+import type { GeminiInbound } from '../inbound';
+import type { Result, UpstreamRequest, UpstreamTarget } from '../types';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
-import { isPlainObject, numberVector, unsupported } from '../shared/validation';
-import { embedTexts, stripModelPrefix } from './request';
+import { isPlainObject, numberVector, unsupported, wrongOperation } from '../shared/validation';
+import { embedText, stripModelPrefix } from './request';
+import type { GeminiEmbedRequest } from './request-schema';
 import { geminiHeaders, geminiUrl } from './request-build';
 
 export function buildGeminiEmbeddingsRequest(request: CanonicalEmbeddingRequest, target: UpstreamTarget): Result<UpstreamRequest> {
@@ -44,18 +46,18 @@ export function readGeminiEmbeddings(text: string, request: CanonicalEmbeddingRe
 }
 
 /** A Gemini client's embedding request as canonical (for an OpenAI-compatible channel). */
-export function geminiEmbeddingsToCanonical(inbound: InboundRequest): Result<CanonicalEmbeddingRequest> {
-  const batch = Array.isArray(inbound.body.requests);
-  const items: unknown[] = batch ? (inbound.body.requests as unknown[]) : [inbound.body];
-  const dimensions = new Set(items.map((item) => (isPlainObject(item) && typeof item.outputDimensionality === 'number' ? item.outputDimensionality : null)));
+export function geminiEmbeddingsToCanonical(inbound: GeminiInbound): Result<CanonicalEmbeddingRequest> {
+  if (inbound.operation !== 'embed') return wrongOperation(inbound.operation);
+  const items: GeminiEmbedRequest[] = inbound.batch ? inbound.request.requests : [inbound.request];
+  const dimensions = new Set(items.map((item) => item.outputDimensionality ?? null));
   if (dimensions.size > 1) {
     return unsupported('requests', 'All requests of one batch must ask for the same outputDimensionality on this channel.');
   }
   const [only] = dimensions;
-  return { ok: true, value: { inputs: embedTexts(inbound.body, batch), dimensions: only ?? null } };
+  return { ok: true, value: { inputs: items.map(embedText), dimensions: only ?? null } };
 }
 
-export function renderGeminiEmbeddings(response: CanonicalEmbeddingResponse, inbound: InboundRequest): string {
-  if (Array.isArray(inbound.body.requests)) return JSON.stringify({ embeddings: response.vectors.map((values) => ({ values })) });
+export function renderGeminiEmbeddings(response: CanonicalEmbeddingResponse, inbound: GeminiInbound): string {
+  if (inbound.operation === 'embed' && inbound.batch) return JSON.stringify({ embeddings: response.vectors.map((values) => ({ values })) });
   return JSON.stringify({ embedding: { values: response.vectors[0] ?? [] } });
 }

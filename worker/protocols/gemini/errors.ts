@@ -2,7 +2,7 @@
 // classification of a Gemini upstream's error response (RetryInfo honoured).
 import type { GatewayError } from '../../errors';
 import type { RenderedError, UpstreamFailure } from '../types';
-import { renderedError } from '../openai/errors';
+import { renderedError } from '../shared/error-rendering';
 import { buildFailure, parseJson, retryAfterSeconds, upstreamErrorFrom } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usageOf } from '../../core/metering';
 import { createStreamTranslator, translateResponse } from '../index';
 import { adapters } from '../registry';
-import { chunks, context, inbound, parseFrames, run } from '../shared/test-helpers';
+import { chunks, context, inbound, parseFrames, run } from '../../../test/support/protocol-helpers';
 import { createGeminiStreamEncoder } from './stream';
 
 const geminiClient = (stream: boolean) => inbound('gemini', { contents: [{ parts: [{ text: 'x' }] }] }, { path_model: 'g', path_stream: stream });

@@ -83,17 +83,3 @@ export function toGeminiUsage(usage: Usage): GeminiUsage {
   if (usage.reasoning_tokens > 0) output.thoughtsTokenCount = usage.reasoning_tokens;
   return output;
 }
-
-/** A canonical reasoning effort as a Gemini thinking budget. */
-export function thinkingBudgetForEffort(effort: string | undefined): number {
-  switch (effort) {
-    case 'minimal':
-      return 0;
-    case 'low':
-      return 1024;
-    case 'high':
-      return 24_576;
-    default:
-      return 8192;
-  }
-}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildUpstreamRequest, parseInbound, renderCountTokens, translateResponse } from '../index';
 import type { RouteContext } from '../types';
-import { context, fixture, target } from '../shared/test-helpers';
+import { context, fixture, target } from '../../../test/support/protocol-helpers';
 
 function parse(body: unknown, route: Partial<RouteContext>) {
   const raw = JSON.stringify(body);

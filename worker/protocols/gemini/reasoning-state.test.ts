@@ -5,7 +5,7 @@ import type { CanonicalRequest } from '../canonical';
 import { buildUpstreamRequest, createStreamTranslator, translateResponse } from '../index';
 import { adapters } from '../registry';
 import { stateForClient } from '../shared/reasoning-state';
-import { chunks, context, fixture, inbound, inboundRaw, run, target } from '../shared/test-helpers';
+import { chunks, context, fixture, inbound, inboundRaw, run, target } from '../../../test/support/protocol-helpers';
 
 const SIGNATURE_THOUGHT = 'CiwBjz1rX3thoughtSigA0e2Kb8nQ+Lk1';
 const SIGNATURE_CALL = 'CiQBjz1rX1callSigB9rPq2vUz/Yw4';

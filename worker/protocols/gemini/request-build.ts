@@ -1,14 +1,16 @@
 // Canonical request → a Gemini generateContent upstream request; and same-dialect passthrough.
 import type { CanonicalMessage, CanonicalRequest, ImageSource, ReasoningState } from '../canonical';
-import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
-import { joinUrl } from '../openai/request-passthrough';
+import type { GeminiInbound } from '../inbound';
+import type { Result, UpstreamRequest, UpstreamTarget } from '../types';
+import { joinUrl } from '../shared/upstream-http';
 import { imageFromUrl, mediaTypeFromUrl } from '../shared/images';
 import { passthroughBody } from '../shared/passthrough-body';
+import { budgetForEffort } from '../shared/reasoning-effort';
 import { stateForUpstream } from '../shared/reasoning-state';
-import { argumentsObject, invalid, isPlainObject } from '../shared/validation';
-import { thinkingBudgetForEffort } from './mapping';
-import { partState, stripModelPrefix } from './request';
-import type { GeminiPart } from './request-schema';
+import { parseToolArguments } from '../shared/tool-arguments';
+import { mergeTurns, toolResultsFirst, type Turn } from '../shared/turns';
+import { invalid, isPlainObject } from '../shared/validation';
+import { stripModelPrefix } from './request';
 
 export function geminiHeaders(apiKey: string): Record<string, string> {
   return { 'x-goog-api-key': apiKey, 'content-type': 'application/json' };
@@ -76,12 +78,12 @@ function modelParts(message: Extract<CanonicalMessage, { role: 'assistant' }>, i
     if (part.type === 'text') {
       if (part.text !== '' || stateForUpstream('gemini', part.state)) items.push({ kind: 'text', part: signed({ text: part.text }, part.state) });
     } else if (part.type === 'tool-call') {
-      const args = argumentsObject(part.arguments);
-      if (args === null) {
+      const args = parseToolArguments(part.arguments);
+      if (!args.ok) {
         return invalid(`messages[${index}].tool_calls[${partIndex}].function.arguments`, 'Tool call arguments must be a JSON object.');
       }
       names.set(part.id, part.name);
-      items.push({ kind: 'call', part: signed({ functionCall: { name: part.name, args } }, part.state) });
+      items.push({ kind: 'call', part: signed({ functionCall: { name: part.name, args: args.value } }, part.state) });
     } else {
       const own = stateForUpstream('gemini', part.state);
       if (own && part.text !== '') items.push({ kind: 'thought', part: { text: part.text, thought: true, thoughtSignature: own.value } });
@@ -100,8 +102,15 @@ function modelParts(message: Extract<CanonicalMessage, { role: 'assistant' }>, i
 function convertMessage(message: CanonicalMessage, index: number, names: Map<string, string>): Result<Record<string, unknown>[]> {
   if (message.role === 'assistant') return modelParts(message, index, names);
   const parts: Record<string, unknown>[] = [];
-  for (const part of message.parts) {
-    if (part.type !== 'tool-result') continue;
+  for (const part of toolResultsFirst(message.parts)) {
+    if (part.type === 'text') {
+      if (part.text !== '') parts.push({ text: part.text });
+      continue;
+    }
+    if (part.type === 'image') {
+      parts.push(imagePart(part.source));
+      continue;
+    }
     const name = names.get(part.tool_call_id);
     if (name === undefined) {
       return invalid(`messages[${index}].tool_call_id`, `No earlier tool call has the id '${part.tool_call_id}'.`);
@@ -110,11 +119,6 @@ function convertMessage(message: CanonicalMessage, index: number, names: Map<str
     const response = part.is_error ? { error: text } : toolResponse(text);
     parts.push({ functionResponse: { name, response } });
     for (const item of part.content) if (item.type === 'image') parts.push(imagePart(item.source));
-  }
-  for (const part of message.parts) {
-    if (part.type === 'text') {
-      if (part.text !== '') parts.push({ text: part.text });
-    } else if (part.type === 'image') parts.push(imagePart(part.source));
   }
   return { ok: true, value: parts };
 }
@@ -136,7 +140,8 @@ function generationConfig(request: CanonicalRequest): Record<string, unknown> {
   }
   if (request.reasoning) {
     config.thinkingConfig = {
-      thinkingBudget: request.reasoning.budget_tokens ?? thinkingBudgetForEffort(request.reasoning.effort),
+      // Gemini's budget 0 turns thinking off (the table's 'minimal').
+      thinkingBudget: request.reasoning.budget_tokens ?? budgetForEffort(request.reasoning.effort) ?? 0,
       includeThoughts: true,
     };
   }
@@ -145,16 +150,13 @@ function generationConfig(request: CanonicalRequest): Record<string, unknown> {
 
 export function buildGeminiBody(request: CanonicalRequest): Result<Record<string, unknown>> {
   const names = new Map<string, string>();
-  const contents: { role: string; parts: Record<string, unknown>[] }[] = [];
+  const turns: Turn<string, Record<string, unknown>>[] = [];
   for (const [index, message] of request.messages.entries()) {
     const converted = convertMessage(message, index, names);
     if (!converted.ok) return converted;
-    if (converted.value.length === 0) continue;
-    const role = message.role === 'assistant' ? 'model' : 'user';
-    const previous = contents.at(-1);
-    if (previous && previous.role === role) previous.parts.push(...converted.value);
-    else contents.push({ role, parts: converted.value });
+    turns.push({ role: message.role === 'assistant' ? 'model' : 'user', items: converted.value });
   }
+  const contents = mergeTurns(turns).map((turn) => ({ role: turn.role, parts: turn.items }));
   const body: Record<string, unknown> = { contents };
   if (request.system !== null && request.system !== '') body.systemInstruction = { parts: [{ text: request.system }] };
   if (request.tools.length > 0) {
@@ -193,8 +195,8 @@ export function buildGeminiRequest(request: CanonicalRequest, target: UpstreamTa
   };
 }
 
-function passthroughMethod(inbound: InboundRequest): string {
-  if (inbound.operation === 'embed') return Array.isArray(inbound.body.requests) ? 'batchEmbedContents' : 'embedContent';
+function passthroughMethod(inbound: GeminiInbound): string {
+  if (inbound.operation === 'embed') return inbound.batch ? 'batchEmbedContents' : 'embedContent';
   return inbound.stream ? 'streamGenerateContent' : 'generateContent';
 }
 
@@ -203,11 +205,11 @@ function passthroughMethod(inbound: InboundRequest): string {
  * request too, and Gemini requires it to match the path: those are rewritten (an embedding
  * request has no prompt cache whose bytes we would need to keep).
  */
-export function passthroughGeminiRequest(inbound: InboundRequest, target: UpstreamTarget): Result<UpstreamRequest> {
+export function passthroughGeminiRequest(inbound: GeminiInbound, target: UpstreamTarget): Result<UpstreamRequest> {
   let body: Result<string>;
-  if (inbound.operation === 'embed' && Array.isArray(inbound.body.requests)) {
+  if (inbound.operation === 'embed' && inbound.batch) {
     const model = `models/${stripModelPrefix(target.upstream_model)}`;
-    const requests = (inbound.body.requests as unknown[]).map((item) => (isPlainObject(item) ? { ...item, model } : item));
+    const requests = inbound.request.requests.map((item) => ({ ...item, model }));
     body = { ok: true, value: JSON.stringify({ ...inbound.body, requests }) };
   } else if (inbound.operation === 'embed') {
     // `:embedContent` may name the model in the body as well: only a present one is replaced.

@@ -76,8 +76,8 @@ export const geminiGenerateRequest = z
   })
   .loose();
 
-export type GeminiGenerateRequest = z.input<typeof geminiGenerateRequest>;
-export type GeminiPart = z.input<typeof geminiPart>;
+export type GeminiGenerateRequest = z.output<typeof geminiGenerateRequest>;
+export type GeminiPart = z.output<typeof geminiPart>;
 
 /** `:countTokens`: either bare `contents` or a whole `generateContentRequest`. */
 export const geminiCountTokensRequest = z
@@ -106,5 +106,6 @@ export const geminiEmbedRequest = embedContentRequest;
 /** `:batchEmbedContents`. */
 export const geminiBatchEmbedRequest = z.object({ requests: z.array(embedContentRequest).min(1).max(2048) }).loose();
 
-export type GeminiEmbedRequest = z.input<typeof geminiEmbedRequest>;
-export type GeminiBatchEmbedRequest = z.input<typeof geminiBatchEmbedRequest>;
+export type GeminiCountTokensRequest = z.output<typeof geminiCountTokensRequest>;
+export type GeminiEmbedRequest = z.output<typeof geminiEmbedRequest>;
+export type GeminiBatchEmbedRequest = z.output<typeof geminiBatchEmbedRequest>;

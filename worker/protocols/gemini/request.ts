@@ -2,7 +2,8 @@
 // every method a Gemini route serves: generateContent / streamGenerateContent, countTokens,
 // embedContent and batchEmbedContents.
 import type { ReasoningState } from '../canonical';
-import type { InboundRequest, Result, RouteContext } from '../types';
+import type { GeminiInbound } from '../inbound';
+import type { Result, RouteContext } from '../types';
 import { estimateTokens } from '../shared/estimate';
 import { newestStateDialect, stateFromClient } from '../shared/reasoning-state';
 import { isPlainObject, validate } from '../shared/validation';
@@ -11,6 +12,7 @@ import {
   geminiCountTokensRequest,
   geminiEmbedRequest,
   geminiGenerateRequest,
+  type GeminiEmbedRequest,
   type GeminiGenerateRequest,
   type GeminiPart,
 } from './request-schema';
@@ -38,7 +40,7 @@ export function partState(part: GeminiPart): ReasoningState | undefined {
   return typeof value === 'string' && value !== '' ? stateFromClient('gemini', value, { kind: 'thought_signature' }) : undefined;
 }
 
-function boundDialect(request: Pick<GeminiGenerateRequest, 'contents'>): InboundRequest['bound_dialect'] {
+function boundDialect(request: Pick<GeminiGenerateRequest, 'contents'>): GeminiInbound['bound_dialect'] {
   return newestStateDialect(request.contents.flatMap((content) => content.parts.map(partState)));
 }
 
@@ -46,7 +48,7 @@ function base(body: Record<string, unknown>, raw: string, route: RouteContext, m
   return { protocol: 'gemini' as const, model, body, raw, headers: route.headers ?? {}, query: route.query ?? '' };
 }
 
-function parseGenerate(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<InboundRequest> {
+function parseGenerate(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<GeminiInbound> {
   const parsed = validate(geminiGenerateRequest, body);
   if (!parsed.ok) return parsed;
   const request = parsed.value;
@@ -55,6 +57,7 @@ function parseGenerate(body: Record<string, unknown>, raw: string, route: RouteC
     value: {
       ...base(body, raw, route, model),
       operation: 'generate',
+      request,
       stream: route.path_stream === true,
       include_usage: route.path_stream === true,
       capabilities: capabilities(request),
@@ -66,7 +69,7 @@ function parseGenerate(body: Record<string, unknown>, raw: string, route: RouteC
   };
 }
 
-function parseCountTokens(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<InboundRequest> {
+function parseCountTokens(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<GeminiInbound> {
   const parsed = validate(geminiCountTokensRequest, body);
   if (!parsed.ok) return parsed;
   const inner = parsed.value.generateContentRequest;
@@ -76,6 +79,7 @@ function parseCountTokens(body: Record<string, unknown>, raw: string, route: Rou
     value: {
       ...base(body, raw, route, model),
       operation: 'count_tokens',
+      request: parsed.value,
       stream: false,
       include_usage: false,
       capabilities: [],
@@ -86,36 +90,25 @@ function parseCountTokens(body: Record<string, unknown>, raw: string, route: Rou
   };
 }
 
-/** The texts to embed, in order: one for `:embedContent`, one per request for `:batchEmbedContents`. */
-export function embedTexts(body: Record<string, unknown>, batch: boolean): string[] {
-  const join = (content: unknown): string =>
-    isPlainObject(content) && Array.isArray(content.parts)
-      ? (content.parts as unknown[]).map((part) => (isPlainObject(part) && typeof part.text === 'string' ? part.text : '')).join('')
-      : '';
-  if (!batch) return [join(body.content)];
-  return Array.isArray(body.requests) ? (body.requests as unknown[]).map((item) => join(isPlainObject(item) ? item.content : null)) : [];
+/** The text one embedding request embeds (`:embedContent`, or one entry of `:batchEmbedContents`). */
+export function embedText(request: GeminiEmbedRequest): string {
+  return request.content.parts.map((part) => part.text).join('');
 }
 
-function parseEmbed(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<InboundRequest> {
-  const batch = route.path_batch === true;
-  const parsed = batch ? validate(geminiBatchEmbedRequest, body) : validate(geminiEmbedRequest, body);
+function parseEmbed(body: Record<string, unknown>, raw: string, route: RouteContext, model: string): Result<GeminiInbound> {
+  const common = { ...base(body, raw, route, model), operation: 'embed' as const, stream: false, include_usage: false, capabilities: [], max_output_tokens: null, bound_dialect: null };
+  if (route.path_batch === true) {
+    const parsed = validate(geminiBatchEmbedRequest, body);
+    if (!parsed.ok) return parsed;
+    const texts = parsed.value.requests.map(embedText);
+    return { ok: true, value: { ...common, batch: true, request: parsed.value, input_tokens_estimate: estimateTokens(texts) } };
+  }
+  const parsed = validate(geminiEmbedRequest, body);
   if (!parsed.ok) return parsed;
-  return {
-    ok: true,
-    value: {
-      ...base(body, raw, route, model),
-      operation: 'embed',
-      stream: false,
-      include_usage: false,
-      capabilities: [],
-      input_tokens_estimate: estimateTokens(embedTexts(body, batch)),
-      max_output_tokens: null,
-      bound_dialect: null,
-    },
-  };
+  return { ok: true, value: { ...common, batch: false, request: parsed.value, input_tokens_estimate: estimateTokens([embedText(parsed.value)]) } };
 }
 
-export function parseGeminiInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
+export function parseGeminiInbound(body: unknown, raw: string, route: RouteContext): Result<GeminiInbound> {
   if (!isPlainObject(body)) {
     return { ok: false, error: { kind: 'invalid_request', message: 'The request body must be a JSON object.' } };
   }
@@ -131,8 +124,4 @@ export function parseGeminiInbound(body: unknown, raw: string, route: RouteConte
     case 'embed':
       return parseEmbed(body, raw, route, model);
   }
-}
-
-export function generateBody(body: Record<string, unknown>): GeminiGenerateRequest {
-  return body as GeminiGenerateRequest;
 }

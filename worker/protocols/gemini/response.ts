@@ -5,12 +5,14 @@
 // text part, a functionCall part or a thought part) and goes on that canonical part's `state`.
 // A part that carries only a signature (empty text) becomes an empty text part with the state.
 import type { CanonicalResponse, FinishReason, ReasoningState, ResponsePart } from '../canonical';
+import type { GeminiInbound } from '../inbound';
 import type { InboundRequest, ResponseContext, Result, TranslatedResponse } from '../types';
 import { ids } from '../shared/ids';
 import { editResponseObject } from '../shared/passthrough-body';
 import { stateForClient } from '../shared/reasoning-state';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
-import { argumentsObject, isPlainObject } from '../shared/validation';
+import { parseToolArguments } from '../shared/tool-arguments';
+import { isPlainObject } from '../shared/validation';
 import { convertGeminiUsage, mapGeminiFinishReason, toGeminiFinishReason, toGeminiUsage } from './mapping';
 
 export interface GeminiCandidateReading {
@@ -74,9 +76,8 @@ export function readGeminiResponse(text: string): Result<CanonicalResponse> {
   return { ok: true, value: { parts, finish_reason, usage: convertGeminiUsage(body.usageMetadata) } };
 }
 
-export function wantsThoughts(inbound: InboundRequest): boolean {
-  const config = inbound.body.generationConfig;
-  return isPlainObject(config) && isPlainObject(config.thinkingConfig) && config.thinkingConfig.includeThoughts === true;
+export function wantsThoughts(inbound: GeminiInbound): boolean {
+  return inbound.operation === 'generate' && inbound.request.generationConfig?.thinkingConfig?.includeThoughts === true;
 }
 
 function signed(part: Record<string, unknown>, state: ReasoningState | undefined): Record<string, unknown> {
@@ -97,13 +98,14 @@ export function geminiPartsOf(response: CanonicalResponse, showThoughts: boolean
       else if (part.state) parts.push(signed({ text: '' }, part.state));
     } else {
       // Every reader checked that tool arguments are a JSON object (a malformed answer never gets here).
-      parts.push(signed({ functionCall: { name: part.name, args: argumentsObject(part.arguments) ?? {} } }, part.state));
+      const args = parseToolArguments(part.arguments);
+      parts.push(signed({ functionCall: { name: part.name, args: args.ok ? args.value : {} } }, part.state));
     }
   }
   return parts;
 }
 
-export function renderGeminiResponse(response: CanonicalResponse, inbound: InboundRequest, context: ResponseContext): string {
+export function renderGeminiResponse(response: CanonicalResponse, inbound: GeminiInbound, context: ResponseContext): string {
   const parts = geminiPartsOf(response, wantsThoughts(inbound));
   const body: Record<string, unknown> = {
     candidates: [

@@ -11,13 +11,14 @@ import type { Usage } from '../../core/types';
 import { errorStatus, type GatewayError } from '../../errors';
 import type { StreamDecoder, StreamEncoder } from '../adapter';
 import type { CanonicalStreamEvent, FinishReason } from '../canonical';
-import type { InboundRequest, ResponseContext, SourceEvent, StreamTranslator } from '../types';
+import type { GeminiInbound } from '../inbound';
+import type { ResponseContext, SourceEvent, StreamTranslator } from '../types';
 import { ids } from '../shared/ids';
 import { stateForClient } from '../shared/reasoning-state';
 import { sseFrame, streamEventObject, unreadableStreamEvent } from '../shared/sse';
 import { createPassthroughStream } from '../shared/stream-translator';
 import { malformedUpstream } from '../shared/upstream-failure';
-import { argumentsObject } from '../shared/validation';
+import { parseToolArguments } from '../shared/tool-arguments';
 import { geminiErrorBody, geminiErrorFromObject } from './errors';
 import { convertGeminiUsage, toGeminiFinishReason, toGeminiUsage } from './mapping';
 import { readCandidate, wantsThoughts } from './response';
@@ -85,7 +86,7 @@ export interface FailableStreamEncoder extends StreamEncoder {
   readonly failure: GatewayError | null;
 }
 
-export function createGeminiStreamEncoder(inbound: InboundRequest, context: ResponseContext): FailableStreamEncoder {
+export function createGeminiStreamEncoder(inbound: GeminiInbound, context: ResponseContext): FailableStreamEncoder {
   const showThoughts = wantsThoughts(inbound);
   const suffix = `,"modelVersion":${JSON.stringify(context.model)},"responseId":${JSON.stringify(ids.geminiResponse(context.request_id))}}`;
   const toolCalls = new Map<number, { name: string; arguments: string }>();
@@ -139,12 +140,12 @@ export function createGeminiStreamEncoder(inbound: InboundRequest, context: Resp
         const call = toolCalls.get(event.index);
         toolCalls.delete(event.index);
         if (!call) return [];
-        const args = argumentsObject(call.arguments);
-        if (args === null) {
+        const args = parseToolArguments(call.arguments);
+        if (!args.ok) {
           failure = malformedUpstream('The upstream produced tool call arguments that are not a JSON object.');
           return geminiStreamError(failure);
         }
-        heldCall = { functionCall: { name: call.name, args } };
+        heldCall = { functionCall: { name: call.name, args: args.value } };
         return [];
       }
       case 'usage':

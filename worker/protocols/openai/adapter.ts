@@ -1,7 +1,7 @@
 // The OpenAI Chat Completions / Embeddings wire format, assembled from its parts.
 import type { Adapter } from '../adapter';
 import { buildOpenaiEmbeddingsRequest, openaiEmbeddingsToCanonical, readOpenaiEmbeddings, renderOpenaiEmbeddings } from './embeddings';
-import { classifyOpenaiError, renderOpenaiError } from './errors';
+import { classifyOpenaiError, renderOpenaiError } from '../shared/openai-errors';
 import { parseOpenaiInbound } from './request';
 import { buildOpenaiRequest } from './request-build';
 import { openaiToCanonical } from './request-canonical';
@@ -9,7 +9,7 @@ import { passthroughOpenaiRequest } from './request-passthrough';
 import { passthroughOpenaiResponse, readOpenaiResponse, renderOpenaiResponse } from './response';
 import { createOpenaiPassthroughStream, createOpenaiStreamDecoder, createOpenaiStreamEncoder } from './stream';
 
-export const openaiAdapter: Adapter = {
+export const openaiAdapter: Adapter<'openai'> = {
   streamContentType: 'text/event-stream; charset=utf-8',
   parseInbound: parseOpenaiInbound,
   toCanonical: openaiToCanonical,

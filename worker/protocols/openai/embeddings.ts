@@ -2,15 +2,16 @@
 // dialect, and as the upstream (`/v1/embeddings`) for another format's client.
 import { usageCost, usageOf } from '../../core/metering';
 import type { CanonicalEmbeddingRequest, CanonicalEmbeddingResponse } from '../canonical';
-import type { InboundRequest, ResponseContext, Result, UpstreamRequest, UpstreamTarget } from '../types';
+import type { OpenaiInbound } from '../inbound';
+import type { ResponseContext, Result, UpstreamRequest, UpstreamTarget } from '../types';
 import { tokenCount } from '../shared/token-count';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
-import { isPlainObject, numberVector, unsupported } from '../shared/validation';
-import { joinUrl, openaiHeaders } from './request-passthrough';
-import type { OpenaiEmbeddingRequest } from './request-schema';
+import { isPlainObject, numberVector, unsupported, wrongOperation } from '../shared/validation';
+import { joinUrl, openaiHeaders } from '../shared/upstream-http';
 
-export function openaiEmbeddingsToCanonical(inbound: InboundRequest): Result<CanonicalEmbeddingRequest> {
-  const request = inbound.body as OpenaiEmbeddingRequest;
+export function openaiEmbeddingsToCanonical(inbound: OpenaiInbound): Result<CanonicalEmbeddingRequest> {
+  if (inbound.operation !== 'embed') return wrongOperation(inbound.operation);
+  const request = inbound.request;
   const input = request.input;
   const inputs = typeof input === 'string' ? [input] : input;
   if (!inputs.every((item): item is string => typeof item === 'string')) {
@@ -27,8 +28,8 @@ export function vectorToBase64(vector: number[]): string {
   return btoa(binary);
 }
 
-export function renderOpenaiEmbeddings(response: CanonicalEmbeddingResponse, inbound: InboundRequest, context: ResponseContext): string {
-  const base64 = (inbound.body as OpenaiEmbeddingRequest).encoding_format === 'base64';
+export function renderOpenaiEmbeddings(response: CanonicalEmbeddingResponse, inbound: OpenaiInbound, context: ResponseContext): string {
+  const base64 = inbound.operation === 'embed' && inbound.request.encoding_format === 'base64';
   const tokens = response.usage?.input_tokens ?? 0;
   const usage: Record<string, number> = { prompt_tokens: tokens, total_tokens: tokens };
   // Only a reported usage has a known charge; an estimated one is settled by the pipeline.

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usageOf } from '../../core/metering';
 import { createStreamTranslator, translateResponse } from '../index';
 import { adapters } from '../registry';
-import { context, inbound, parseFrames, run } from '../shared/test-helpers';
+import { context, inbound, parseFrames, run } from '../../../test/support/protocol-helpers';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildUpstreamRequest, createStreamTranslator, parseInbound, translateResponse } from '../index';
 import { usageOf } from '../../core/metering';
-import { chunks, context, fixture, inbound, inboundRaw, parseFrames, run, target } from '../shared/test-helpers';
+import { chunks, context, fixture, inbound, inboundRaw, parseFrames, run, target } from '../../../test/support/protocol-helpers';
 
 describe('openai → openai request passthrough', () => {
   it('changes only the model value, byte for byte', () => {

@@ -2,8 +2,9 @@
 import type { CanonicalMessage, CanonicalRequest, ImagePart, TextPart } from '../canonical';
 import type { Result, UpstreamRequest, UpstreamTarget } from '../types';
 import { imageToUrl } from '../shared/images';
+import { effortForBudget } from '../shared/reasoning-effort';
 import { unsupported } from '../shared/validation';
-import { joinUrl, openaiHeaders } from './request-passthrough';
+import { joinUrl, openaiHeaders } from '../shared/upstream-http';
 
 type OpenaiContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
@@ -84,14 +85,6 @@ export function buildOpenaiBody(request: CanonicalRequest, model: string): Resul
     body.stream_options = { include_usage: true };
   }
   return { ok: true, value: body };
-}
-
-/** A thinking budget as OpenAI's coarse effort levels (documented in docs/compatibility.md). */
-export function effortForBudget(budget: number | undefined): string {
-  if (budget === undefined) return 'medium';
-  if (budget < 4096) return 'low';
-  if (budget < 16384) return 'medium';
-  return 'high';
 }
 
 export function buildOpenaiRequest(request: CanonicalRequest, target: UpstreamTarget): Result<UpstreamRequest> {

@@ -2,14 +2,7 @@
 // for streams, usage reporting forced on.
 import type { InboundRequest, Result, UpstreamRequest, UpstreamTarget } from '../types';
 import { passthroughBody } from '../shared/passthrough-body';
-
-export function joinUrl(baseUrl: string, path: string): string {
-  return baseUrl.replace(/\/+$/, '') + path;
-}
-
-export function openaiHeaders(apiKey: string): Record<string, string> {
-  return { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
-}
+import { joinUrl, openaiHeaders } from '../shared/upstream-http';
 
 export function openaiPath(operation: InboundRequest['operation']): string {
   return operation === 'embed' ? '/v1/embeddings' : '/v1/chat/completions';

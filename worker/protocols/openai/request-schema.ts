@@ -119,8 +119,8 @@ export const openaiChatRequest = z
   })
   .loose();
 
-export type OpenaiChatRequest = z.input<typeof openaiChatRequest>;
-export type OpenaiMessage = z.input<typeof openaiMessage>;
+export type OpenaiChatRequest = z.output<typeof openaiChatRequest>;
+export type OpenaiMessage = z.output<typeof openaiMessage>;
 
 export const openaiEmbeddingRequest = z
   .object({
@@ -137,4 +137,4 @@ export const openaiEmbeddingRequest = z
   })
   .loose();
 
-export type OpenaiEmbeddingRequest = z.input<typeof openaiEmbeddingRequest>;
+export type OpenaiEmbeddingRequest = z.output<typeof openaiEmbeddingRequest>;

@@ -1,5 +1,6 @@
 // OpenAI as the client's format: validate the body into an InboundRequest.
-import type { InboundRequest, Result, RouteContext } from '../types';
+import type { OpenaiInbound } from '../inbound';
+import type { Result, RouteContext } from '../types';
 import { estimateTokens } from '../shared/estimate';
 import { isPlainObject, validate } from '../shared/validation';
 import { openaiChatRequest, openaiEmbeddingRequest, type OpenaiChatRequest } from './request-schema';
@@ -18,7 +19,7 @@ export function chatCapabilities(request: OpenaiChatRequest): string[] {
   return capabilities;
 }
 
-export function parseOpenaiInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
+export function parseOpenaiInbound(body: unknown, raw: string, route: RouteContext): Result<OpenaiInbound> {
   if (!isPlainObject(body)) return notAnObject;
   if (route.operation === 'embed') {
     const parsed = validate(openaiEmbeddingRequest, body);
@@ -33,6 +34,7 @@ export function parseOpenaiInbound(body: unknown, raw: string, route: RouteConte
         include_usage: false,
         body,
         raw,
+        request: parsed.value,
         capabilities: [],
         input_tokens_estimate: estimateTokens(parsed.value.input),
         max_output_tokens: null,
@@ -55,6 +57,7 @@ export function parseOpenaiInbound(body: unknown, raw: string, route: RouteConte
       include_usage: request.stream === true && request.stream_options?.include_usage === true,
       body,
       raw,
+      request,
       capabilities: chatCapabilities(request),
       input_tokens_estimate: estimateTokens(body.messages) + estimateTokens(body.tools ?? null),
       max_output_tokens: request.max_completion_tokens ?? request.max_tokens ?? null,
@@ -63,9 +66,4 @@ export function parseOpenaiInbound(body: unknown, raw: string, route: RouteConte
       query: route.query ?? '',
     },
   };
-}
-
-/** The validated body, typed. parseOpenaiInbound checked it against the schema. */
-export function chatBody(body: Record<string, unknown>): OpenaiChatRequest {
-  return body as OpenaiChatRequest;
 }

@@ -3,10 +3,11 @@
 import type { CanonicalResponse, ResponsePart } from '../canonical';
 import type { InboundRequest, ResponseContext, Result, TranslatedResponse } from '../types';
 import { ids } from '../shared/ids';
-import { editResponseObject, setUsageCost } from '../shared/passthrough-body';
+import { editedAnswer, setUsageCost } from '../shared/passthrough-body';
 import { usageCost } from '../../core/metering';
 import { malformedUpstream, parseJson } from '../shared/upstream-failure';
-import { argumentsObject, isPlainObject } from '../shared/validation';
+import { parseToolArguments } from '../shared/tool-arguments';
+import { isPlainObject } from '../shared/validation';
 import { convertOpenaiUsage, mapOpenaiFinishReason, toOpenaiFinishReason, toOpenaiUsage } from './mapping';
 
 function firstChoice(body: Record<string, unknown>): Record<string, unknown> | null {
@@ -33,7 +34,7 @@ export function readOpenaiResponse(text: string): Result<CanonicalResponse> {
       const args = call.function.arguments;
       // Arguments that are not a JSON object make the answer malformed: the pipeline logs it
       // and retries another channel, rather than a client receiving a call with made-up `{}`.
-      if (typeof args !== 'string' || argumentsObject(args) === null) {
+      if (typeof args !== 'string' || !parseToolArguments(args).ok) {
         return { ok: false, error: malformedUpstream(`tool call ${index} has arguments that are not a JSON object`) };
       }
       parts.push({
@@ -88,10 +89,9 @@ export function passthroughOpenaiResponse(
   text: string,
   context: ResponseContext,
 ): Result<TranslatedResponse> {
-  const body = parseJson(text);
-  if (!isPlainObject(body)) return { ok: false, error: malformedUpstream('not a JSON object') };
-  const renamed = editResponseObject(text, { model: context.model, provider: context.channel_id }, { provider: context.channel_id });
-  if (renamed === null) return { ok: false, error: malformedUpstream('not a JSON object') };
+  const answer = editedAnswer(text, { model: context.model, provider: context.channel_id }, { provider: context.channel_id });
+  if (!answer.ok) return answer;
+  const { object: body, body: renamed } = answer.value;
   const usage = convertOpenaiUsage(body.usage);
   // `usage.cost`, spliced in so every other byte of the upstream's answer stays as it came.
   const edited = usage ? setUsageCost(renamed, usageCost(usage, context.price)) : renamed;

@@ -10,7 +10,8 @@ import { createPassthroughStream } from '../shared/stream-translator';
 import { isPlainObject } from '../shared/validation';
 import { setUsageCost } from '../shared/passthrough-body';
 import { usageCost } from '../../core/metering';
-import { openaiErrorBody, openaiErrorFromObject } from './errors';
+import { openaiErrorBody } from '../shared/openai-errors';
+import { openaiErrorFromObject } from './errors';
 import { convertOpenaiUsage, mapOpenaiFinishReason, toOpenaiFinishReason, toOpenaiUsage } from './mapping';
 
 export const openaiFrame = (data: string): string => sseFrame(data);
@@ -202,5 +203,6 @@ export function createOpenaiPassthroughStream(inbound: InboundRequest, context: 
     },
     closing: [DONE],
     fail: openaiStreamError,
+    isTerminal: (event) => event.data.trim() === '[DONE]',
   });
 }

@@ -1,27 +1,9 @@
-// Responses API errors. The wire body is Chat's (`{"error":{message,type,param,code}}`), so
-// rendering reuses the OpenAI renderer; classification goes through the shared status rule,
-// in-stream errors included (an error object carries a code, not a status: we infer one).
+// Responses API errors met inside a stream. The wire body of an error response is Chat's
+// (`{"error":{message,type,param,code}}`): rendering and classifying it is shared
+// (shared/openai-errors.ts). An in-stream error object carries a code, not a status: we infer one.
 import type { GatewayError } from '../../errors';
-import type { RenderedError, UpstreamFailure } from '../types';
-import { openaiErrorBody, renderedError } from '../openai/errors';
-import { buildFailure, parseJson, retryAfterSeconds, statusForErrorNames, upstreamErrorFrom } from '../shared/upstream-failure';
+import { statusForErrorNames, upstreamErrorFrom } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
-
-export function renderResponsesError(error: GatewayError): RenderedError {
-  return renderedError(error, openaiErrorBody(error));
-}
-
-function upstreamMessage(body: unknown): string | undefined {
-  if (!isPlainObject(body)) return undefined;
-  const error = body.error;
-  if (isPlainObject(error) && typeof error.message === 'string') return error.message;
-  if (typeof error === 'string') return error;
-  return typeof body.message === 'string' ? body.message : undefined;
-}
-
-export function classifyResponsesError(status: number, bodyText: string, headers: Headers): UpstreamFailure {
-  return buildFailure(status, upstreamMessage(parseJson(bodyText)), retryAfterSeconds(headers));
-}
 
 /**
  * Codes only a Responses stream uses (ResponseError.code: invalid_prompt, invalid_image_url,

@@ -3,11 +3,10 @@
 // upstream's answer and stream frames back as they came.
 import type { GatewayError } from '../../errors';
 import type { InboundRequest, ResponseContext, Result, StreamTranslator, TranslatedResponse, UpstreamRequest, UpstreamTarget } from '../types';
-import { joinUrl, openaiHeaders } from '../openai/request-passthrough';
-import { editResponseObject, passthroughBody } from '../shared/passthrough-body';
+import { joinUrl, openaiHeaders } from '../shared/upstream-http';
+import { editedAnswer, passthroughBody } from '../shared/passthrough-body';
 import { sseFrame } from '../shared/sse';
 import { createPassthroughStream } from '../shared/stream-translator';
-import { malformedUpstream, parseJson } from '../shared/upstream-failure';
 import { isPlainObject } from '../shared/validation';
 import { responsesErrorFromObject } from './errors';
 import { convertResponsesUsage, mapResponsesStatus } from './mapping';
@@ -26,12 +25,11 @@ export function passthroughResponsesResponse(
   text: string,
   context: ResponseContext,
 ): Result<TranslatedResponse> {
-  const body = parseJson(text);
-  if (!isPlainObject(body)) return { ok: false, error: malformedUpstream('not a JSON object') };
+  const answer = editedAnswer(text, { model: context.model, provider: context.channel_id }, { provider: context.channel_id });
+  if (!answer.ok) return answer;
+  const { object: body, body: edited } = answer.value;
   // A failed response is the upstream's error (logged and retried as one), not an answer.
   if (body.status === 'failed') return { ok: false, error: responsesErrorFromObject(body.error) };
-  const edited = editResponseObject(text, { model: context.model, provider: context.channel_id }, { provider: context.channel_id });
-  if (edited === null) return { ok: false, error: malformedUpstream('not a JSON object') };
   const output = Array.isArray(body.output) ? body.output : [];
   const hasToolCalls = output.some((item: unknown) => isPlainObject(item) && item.type === 'function_call');
   const incomplete = isPlainObject(body.incomplete_details) ? body.incomplete_details.reason : undefined;
@@ -62,6 +60,8 @@ export function passthroughFailureFrame(error: GatewayError, position: Responses
   return sseFrame(JSON.stringify({ type: 'response.failed', response, sequence_number: sequence }), 'response.failed');
 }
 
+const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
+
 export function createResponsesPassthroughStream(_inbound: InboundRequest, context: ResponseContext): StreamTranslator {
   const decoder = createResponsesStreamDecoder();
   return createPassthroughStream(decoder, {
@@ -70,5 +70,9 @@ export function createResponsesPassthroughStream(_inbound: InboundRequest, conte
     // A Responses stream ends with its own terminal event; there is no [DONE] to add.
     closing: [],
     fail: (error) => [passthroughFailureFrame(error, decoder.position(), context)],
+    // response.completed / incomplete / failed decode to a finish, an `error` event to an error;
+    // the event name alone also ends it (a client may go by the name whatever the data says).
+    isTerminal: (event, events) =>
+      TERMINAL_EVENTS.has(event.event ?? '') || events.some((decoded) => decoded.type === 'finish' || decoded.type === 'error'),
   });
 }

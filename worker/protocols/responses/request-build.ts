@@ -2,9 +2,9 @@
 // client of another format on a channel of type `openai-responses`.
 import type { AssistantPart, CanonicalRequest, ImagePart, ResponseFormat, TextPart, ToolChoice, ToolResultPart, UserPart } from '../canonical';
 import type { Result, UpstreamRequest, UpstreamTarget } from '../types';
-import { effortForBudget } from '../openai/request-build';
-import { joinUrl, openaiHeaders } from '../openai/request-passthrough';
+import { joinUrl, openaiHeaders } from '../shared/upstream-http';
 import { imageToUrl } from '../shared/images';
+import { effortForBudget } from '../shared/reasoning-effort';
 import { stateForUpstream } from '../shared/reasoning-state';
 
 type Item = Record<string, unknown>;

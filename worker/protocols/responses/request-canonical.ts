@@ -2,21 +2,21 @@
 // Responses channel never comes here: same-dialect traffic is passed through.
 import { flattenedName } from './tool-names';
 import type {
-  AssistantPart,
   CanonicalMessage,
   CanonicalRequest,
   CanonicalTool,
   ImagePart,
-  ReasoningConfig,
-  ResponseFormat,
   TextPart,
   ToolChoice,
-  UserPart,
 } from '../canonical';
-import type { InboundRequest, Result } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { Result } from '../types';
 import { imageFromUrl } from '../shared/images';
+import { reasoningForEffort } from '../shared/reasoning-effort';
+import { formatFromOpenai } from '../shared/response-format';
+import { appendMessage } from '../shared/turns';
 import { invalid, unsupported } from '../shared/validation';
-import { inputItems, itemState, responsesBody } from './request';
+import { inputItems, itemState } from './request';
 import type { ResponsesInputItem, ResponsesKnownItem, ResponsesMessageItem, ResponsesRequest } from './request-schema';
 
 type Part = Exclude<ResponsesMessageItem['content'], string>[number];
@@ -38,13 +38,6 @@ function contentParts(content: string | Part[], field: string, images: boolean):
   return { ok: true, value: parts };
 }
 
-/** Consecutive items of one role make one turn: other dialects want roles to alternate. */
-function append(messages: CanonicalMessage[], role: 'user' | 'assistant', parts: (UserPart | AssistantPart)[]): void {
-  const previous = messages.at(-1);
-  if (previous?.role === role) (previous.parts as (UserPart | AssistantPart)[]).push(...parts);
-  else messages.push({ role, parts } as CanonicalMessage);
-}
-
 function convertItem(item: ResponsesInputItem, index: number, system: string[], messages: CanonicalMessage[]): Result<null> {
   const field = `input[${index}]`;
   if (item.type === undefined || item.type === 'message') {
@@ -53,7 +46,11 @@ function convertItem(item: ResponsesInputItem, index: number, system: string[], 
     if (!parts.ok) return parts;
     if (message.role === 'system' || message.role === 'developer') {
       system.push(parts.value.map((part) => (part.type === 'text' ? part.text : '')).join(''));
-    } else if (parts.value.length > 0) append(messages, message.role, parts.value);
+    } else if (parts.value.length > 0) {
+      // Only user content may hold images (contentParts refused them elsewhere).
+      const texts = parts.value.flatMap((part) => (part.type === 'text' ? [part] : []));
+      appendMessage(messages, message.role === 'user' ? { role: 'user', parts: parts.value } : { role: 'assistant', parts: texts });
+    }
     return { ok: true, value: null };
   }
   const known = item as ResponsesKnownItem;
@@ -62,20 +59,20 @@ function convertItem(item: ResponsesInputItem, index: number, system: string[], 
       {
         const namespace = (known as { namespace?: unknown }).namespace;
         const name = typeof namespace === 'string' && namespace !== '' ? flattenedName(namespace, known.name) : known.name;
-        append(messages, 'assistant', [{ type: 'tool-call', id: known.call_id, name, arguments: known.arguments }]);
+        appendMessage(messages, { role: 'assistant', parts: [{ type: 'tool-call', id: known.call_id, name, arguments: known.arguments }] });
       }
       return { ok: true, value: null };
     case 'function_call_output': {
       const content = contentParts(known.output, `${field}.output`, true);
       if (!content.ok) return content;
-      append(messages, 'user', [{ type: 'tool-result', tool_call_id: known.call_id, content: content.value, is_error: false }]);
+      appendMessage(messages, { role: 'user', parts: [{ type: 'tool-result', tool_call_id: known.call_id, content: content.value, is_error: false }] });
       return { ok: true, value: null };
     }
     case 'reasoning': {
       const text = known.summary.map((part) => part.text).join('\n\n');
       const state = itemState(known);
       if (text === '' && state === undefined) return { ok: true, value: null };
-      append(messages, 'assistant', [state === undefined ? { type: 'reasoning', text } : { type: 'reasoning', text, state }]);
+      appendMessage(messages, { role: 'assistant', parts: [state === undefined ? { type: 'reasoning', text } : { type: 'reasoning', text, state }] });
       return { ok: true, value: null };
     }
     default:
@@ -142,44 +139,17 @@ function convertToolChoice(request: ResponsesRequest, tools: CanonicalTool[]): R
   return unsupported('tool_choice', `tool_choice of type '${String(choice.type)}' cannot be sent to this channel.`);
 }
 
-function convertFormat(request: ResponsesRequest): ResponseFormat | null {
-  const format = request.text?.format;
-  if (!format) return null;
-  switch (format.type) {
-    case 'text':
-      return { type: 'text' };
-    case 'json_object':
-      return { type: 'json' };
-    case 'json_schema':
-      return { type: 'json-schema', name: format.name, schema: format.schema, strict: format.strict === true };
-  }
-}
-
-function convertReasoning(request: ResponsesRequest): ReasoningConfig | null {
-  const effort = request.reasoning?.effort;
-  switch (effort) {
-    case 'minimal':
-    case 'low':
-    case 'medium':
-    case 'high':
-      return { effort };
-    case 'xhigh':
-      return { effort: 'high' };
-    default:
-      return null;
-  }
-}
 
 /** Fields no other dialect can carry: refusing beats silently answering differently. */
-function refuseUntranslatable(request: ResponsesRequest, body: Record<string, unknown>): Result<null> {
+function refuseUntranslatable(request: ResponsesRequest): Result<null> {
   if ((request.top_logprobs ?? 0) > 0) return unsupported('top_logprobs', 'Log probabilities are not available from this channel.');
-  if (body.prompt !== undefined && body.prompt !== null) return unsupported('prompt', 'Stored prompt templates are only available on OpenAI Responses channels.');
+  if (request.prompt !== undefined && request.prompt !== null) return unsupported('prompt', 'Stored prompt templates are only available on OpenAI Responses channels.');
   return { ok: true, value: null };
 }
 
-export function responsesToCanonical(inbound: InboundRequest): Result<CanonicalRequest> {
-  const request = responsesBody(inbound.body);
-  const refused = refuseUntranslatable(request, inbound.body);
+export function responsesToCanonical(inbound: ResponsesInbound): Result<CanonicalRequest> {
+  const request = inbound.request;
+  const refused = refuseUntranslatable(request);
   if (!refused.ok) return refused;
   const input = convertInput(request);
   if (!input.ok) return input;
@@ -205,8 +175,8 @@ export function responsesToCanonical(inbound: InboundRequest): Result<CanonicalR
       seed: null,
       presence_penalty: null,
       frequency_penalty: null,
-      response_format: convertFormat(request),
-      reasoning: convertReasoning(request),
+      response_format: formatFromOpenai(request.text?.format),
+      reasoning: reasoningForEffort(request.reasoning?.effort),
       stream: request.stream === true,
       user: request.safety_identifier ?? request.user ?? null,
     },

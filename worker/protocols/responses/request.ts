@@ -1,7 +1,8 @@
 // The Responses API as the client's format: validate the body into an InboundRequest.
 // Switchboard keeps no responses, so anything that points at server-side state is a 400.
 import type { ReasoningState } from '../canonical';
-import type { InboundRequest, Result, RouteContext } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { Result, RouteContext } from '../types';
 import { estimateTokens } from '../shared/estimate';
 import { newestStateDialect, stateFromClient } from '../shared/reasoning-state';
 import { invalid, isPlainObject, validate } from '../shared/validation';
@@ -10,11 +11,6 @@ import { responsesRequest, type ResponsesInputItem, type ResponsesReasoningItem,
 const notAnObject = { ok: false as const, error: { kind: 'invalid_request' as const, message: 'The request body must be a JSON object.' } };
 
 const STATELESS = 'Switchboard is stateless: it keeps no responses or conversations. Send the full input instead.';
-
-/** The validated body, typed. parseResponsesInbound checked it against the schema. */
-export function responsesBody(body: Record<string, unknown>): ResponsesRequest {
-  return body as ResponsesRequest;
-}
 
 export function inputItems(request: ResponsesRequest): ResponsesInputItem[] {
   const input = request.input;
@@ -58,11 +54,12 @@ function capabilities(request: ResponsesRequest, items: ResponsesInputItem[]): s
   return needed;
 }
 
-export function parseResponsesInbound(body: unknown, raw: string, route: RouteContext): Result<InboundRequest> {
+export function parseResponsesInbound(body: unknown, raw: string, route: RouteContext): Result<ResponsesInbound> {
   if (!isPlainObject(body)) return notAnObject;
+  if (route.operation === 'embed') return { ok: false, error: { kind: 'not_found', message: 'The Responses API has no embeddings route.' } };
   const parsed = validate(responsesRequest, body);
   if (!parsed.ok) return parsed;
-  const request = parsed.value as ResponsesRequest;
+  const request = parsed.value;
   const items = inputItems(request);
   const refused = refuseStateful(request, items);
   if (!refused.ok) return refused;
@@ -79,6 +76,7 @@ export function parseResponsesInbound(body: unknown, raw: string, route: RouteCo
       include_usage: stream,
       body,
       raw,
+      request,
       capabilities: capabilities(request, items),
       input_tokens_estimate: estimateTokens(body.instructions ?? null) + estimateTokens(body.input ?? null) + estimateTokens(body.tools ?? null),
       max_output_tokens: request.max_output_tokens ?? null,
@@ -90,6 +88,6 @@ export function parseResponsesInbound(body: unknown, raw: string, route: RouteCo
 }
 
 /** The answer of `POST /v1/responses/input_tokens`. */
-export function renderResponsesCountTokens(tokens: number, _inbound: InboundRequest): string {
+export function renderResponsesCountTokens(tokens: number): string {
   return JSON.stringify({ object: 'response.input_tokens', input_tokens: tokens });
 }

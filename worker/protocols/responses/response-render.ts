@@ -5,10 +5,10 @@ import { declaredName } from './tool-names';
 import type { Usage } from '../../core/types';
 import { usageCost } from '../../core/metering';
 import type { CanonicalResponse, ReasoningState, ResponsePart } from '../canonical';
-import type { InboundRequest, ResponseContext } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { ResponseContext } from '../types';
 import { deriveId, ids } from '../shared/ids';
 import { stateForClient } from '../shared/reasoning-state';
-import { responsesBody } from './request';
 import { toResponsesStatus, toResponsesUsage } from './mapping';
 
 export type Item = Record<string, unknown>;
@@ -44,15 +44,15 @@ export function functionCallItem(id: string, status: ItemStatus, callId: string,
 }
 
 /** Reasoning items appear when the caller asked for them, or when they carry state it must send back. */
-export function wantsReasoning(inbound: InboundRequest): boolean {
-  const request = responsesBody(inbound.body);
+export function wantsReasoning(inbound: ResponsesInbound): boolean {
+  const request = inbound.request;
   const summary = request.reasoning?.summary;
   return (summary !== undefined && summary !== null) || (request.include ?? []).includes('reasoning.encrypted_content');
 }
 
 /** The request's settings as a response echoes them (OpenAI's defaults when absent). */
-export function requestEcho(inbound: InboundRequest): Item {
-  const request = responsesBody(inbound.body);
+export function requestEcho(inbound: ResponsesInbound): Item {
+  const request = inbound.request;
   return {
     instructions: request.instructions ?? null,
     max_output_tokens: request.max_output_tokens ?? null,
@@ -112,7 +112,7 @@ export function responseObject(echo: Item, context: ResponseContext, state: Resp
 }
 
 /** Canonical parts as output items: runs of text make one message, each call one item. */
-export function outputItems(parts: ResponsePart[], inbound: InboundRequest, requestId: string, status: ItemStatus): Item[] {
+export function outputItems(parts: ResponsePart[], inbound: ResponsesInbound, requestId: string, status: ItemStatus): Item[] {
   const showReasoning = wantsReasoning(inbound);
   const items: Item[] = [];
   let text: string[] | null = null;
@@ -148,7 +148,7 @@ export function outputItems(parts: ResponsePart[], inbound: InboundRequest, requ
   return items;
 }
 
-export function renderResponsesResponse(response: CanonicalResponse, inbound: InboundRequest, context: ResponseContext): string {
+export function renderResponsesResponse(response: CanonicalResponse, inbound: ResponsesInbound, context: ResponseContext): string {
   const { status, incomplete_details } = toResponsesStatus(response.finish_reason ?? 'stop');
   const output = outputItems(response.parts, inbound, context.request_id, status === 'incomplete' ? 'incomplete' : 'completed');
   return JSON.stringify(responseObject(requestEcho(inbound), context, { status, output, usage: response.usage, incomplete_details }));

@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InboundRequest, RouteContext } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { RouteContext } from '../types';
 import { stateForClient } from '../shared/reasoning-state';
 import { parseResponsesInbound, renderResponsesCountTokens } from './request';
 import { responsesToCanonical } from './request-canonical';
 import { renderResponsesResponse } from './response-render';
 import { createResponsesStreamEncoder } from './stream-encoder';
-import { context } from '../shared/test-helpers';
+import { context } from '../../../test/support/protocol-helpers';
 
 const route: RouteContext = { operation: 'generate' };
 
@@ -17,7 +18,7 @@ function parse(body: unknown, context: RouteContext = route) {
   return parseResponsesInbound(JSON.parse(raw), raw, context);
 }
 
-function inbound(body: unknown): InboundRequest {
+function inbound(body: unknown): ResponsesInbound {
   const parsed = parse(body);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
   return parsed.value;
@@ -117,7 +118,7 @@ describe('parseResponsesInbound', () => {
   });
 
   it('renders an input_tokens count', () => {
-    expect(JSON.parse(renderResponsesCountTokens(42, inbound({ model: 'm', input: 'x' })))).toEqual({ object: 'response.input_tokens', input_tokens: 42 });
+    expect(JSON.parse(renderResponsesCountTokens(42))).toEqual({ object: 'response.input_tokens', input_tokens: 42 });
   });
 });
 

@@ -9,7 +9,8 @@ import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../core/metering';
 import type { CanonicalResponse, CanonicalStreamEvent } from '../canonical';
-import type { InboundRequest, ResponseContext } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { ResponseContext } from '../types';
 import { parseResponsesInbound } from './request';
 import { renderResponsesResponse } from './response-render';
 import { createResponsesStreamEncoder } from './stream-encoder';
@@ -23,7 +24,7 @@ const context: ResponseContext = {
 };
 const usage = usageOf({ input_tokens: 12, output_tokens: 30, cached_input_tokens: 2, reasoning_tokens: 4 });
 
-function inboundFor(body: Record<string, unknown>): InboundRequest {
+function inboundFor(body: Record<string, unknown>): ResponsesInbound {
   const raw = JSON.stringify(body);
   const parsed = parseResponsesInbound(JSON.parse(raw), raw, { operation: 'generate' });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
@@ -31,7 +32,7 @@ function inboundFor(body: Record<string, unknown>): InboundRequest {
 }
 
 /** A fetch that answers like Switchboard would: the client's own body goes through our parser. */
-function gatewayFetch(answer: (inbound: InboundRequest) => { body: string; stream: boolean }): typeof fetch {
+function gatewayFetch(answer: (inbound: ResponsesInbound) => { body: string; stream: boolean }): typeof fetch {
   return async (_url: RequestInfo | URL, init?: RequestInit) => {
     const inbound = inboundFor(JSON.parse(String(init?.body)) as Record<string, unknown>);
     const { body, stream } = answer(inbound);
@@ -41,7 +42,7 @@ function gatewayFetch(answer: (inbound: InboundRequest) => { body: string; strea
 }
 
 function streamBody(events: CanonicalStreamEvent[]) {
-  return (inbound: InboundRequest) => {
+  return (inbound: ResponsesInbound) => {
     const encoder = createResponsesStreamEncoder(inbound, context);
     return { body: events.flatMap((event) => encoder.encode(event)).join(''), stream: true };
   };

@@ -2,12 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../core/metering';
 import type { CanonicalStreamEvent } from '../canonical';
-import type { InboundRequest, ResponseContext } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { ResponseContext } from '../types';
 import { stateFromClient } from '../shared/reasoning-state';
 import { parseResponsesInbound } from './request';
 import { renderResponsesResponse } from './response-render';
 import { createResponsesStreamEncoder } from './stream-encoder';
-import { classifyResponsesError, renderResponsesError, responsesErrorFromObject } from './errors';
+import { classifyOpenaiError, renderOpenaiError } from '../shared/openai-errors';
+import { responsesErrorFromObject } from './errors';
 
 const context: ResponseContext = {
   request_id: 'req_test_1',
@@ -17,7 +19,7 @@ const context: ResponseContext = {
   price: { input_per_mtok: 1, output_per_mtok: 2 },
 };
 
-function responsesInbound(body: Record<string, unknown>): InboundRequest {
+function responsesInbound(body: Record<string, unknown>): ResponsesInbound {
   const raw = JSON.stringify({ model: 'm', input: 'hi', ...body });
   const parsed = parseResponsesInbound(JSON.parse(raw), raw, { operation: 'generate' });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
@@ -245,15 +247,15 @@ describe('renderResponsesResponse', () => {
 
 describe('errors', () => {
   it('renders Chat-shaped errors', () => {
-    const rendered = renderResponsesError({ kind: 'unsupported', message: 'No.', param: 'tools[0]' });
+    const rendered = renderOpenaiError({ kind: 'unsupported', message: 'No.', param: 'tools[0]' });
     expect(rendered.status).toBe(400);
     expect(JSON.parse(rendered.body)).toEqual({ error: { message: 'No.', type: 'invalid_request_error', param: 'tools[0]', code: 'unsupported_parameter' } });
   });
 
   it('classifies upstream error bodies through the shared rule', () => {
     const body = JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
-    expect(classifyResponsesError(429, body, new Headers({ 'retry-after': '3' }))).toMatchObject({ status: 429, error_class: 'rate_limit', retry_after_s: 3 });
-    expect(classifyResponsesError(401, '{"error":{"message":"bad key"}}', new Headers())).toMatchObject({ status: 502, error_class: 'server' });
+    expect(classifyOpenaiError(429, body, new Headers({ 'retry-after': '3' }))).toMatchObject({ status: 429, error_class: 'rate_limit', retry_after_s: 3 });
+    expect(classifyOpenaiError(401, '{"error":{"message":"bad key"}}', new Headers())).toMatchObject({ status: 502, error_class: 'server' });
   });
 
   it.each([

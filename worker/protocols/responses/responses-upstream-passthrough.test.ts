@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../core/metering';
-import type { InboundRequest, ResponseContext, SourceEvent, UpstreamTarget } from '../types';
+import type { ResponsesInbound } from '../inbound';
+import type { ResponseContext, SourceEvent, UpstreamTarget } from '../types';
 import { createResponsesPassthroughStream, passthroughResponsesRequest, passthroughResponsesResponse } from './passthrough';
+import { parseResponsesInbound } from './request';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 
@@ -25,22 +27,11 @@ const context: ResponseContext = {
   price: { input_per_mtok: 1, output_per_mtok: 2 },
 };
 
-function inbound(raw: string, stream = false): InboundRequest {
-  return {
-    protocol: 'openai-responses',
-    operation: 'generate',
-    model: 'gpt-5',
-    stream,
-    include_usage: true,
-    body: JSON.parse(raw) as Record<string, unknown>,
-    raw,
-    capabilities: [],
-    input_tokens_estimate: 10,
-    max_output_tokens: null,
-    bound_dialect: null,
-    headers: {},
-    query: '',
-  };
+/** The client's request as the route parses it (the stream flag comes from the body). */
+function inbound(raw: string): ResponsesInbound {
+  const parsed = parseResponsesInbound(JSON.parse(raw), raw, { operation: 'generate' });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+  return parsed.value;
 }
 
 describe('passthroughResponsesRequest', () => {
@@ -49,7 +40,7 @@ describe('passthroughResponsesRequest', () => {
       '{ "model" : "gpt-5",\n  "input":[{"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"gAAAA\\u002b=="},{"role":"user","content":"caf\\u00e9 \\"model\\": \\"x\\""}],' +
       '"tools":[{"type":"web_search_preview"},{"type":"function","name":"f","parameters":{"type":"object"},"strict":true}],' +
       '"include":["reasoning.encrypted_content"],"store":false,"metadata":{"model":"keep"},"reasoning":{"effort":"high","summary":"auto"},"temperature":1.0,"stream":true }';
-    const built = passthroughResponsesRequest(inbound(raw, true), target);
+    const built = passthroughResponsesRequest(inbound(raw), target);
     expect(built.ok).toBe(true);
     if (!built.ok) return;
     expect(built.value.body).toBe(raw.replace('"model" : "gpt-5"', '"model" : "gpt-5-2025-08-07"'));
@@ -100,7 +91,7 @@ describe('createResponsesPassthroughStream', () => {
     're-emits the frames of %s unchanged and observes the stream',
     (name) => {
       const events = chunks(name);
-      const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}', true), context);
+      const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}'), context);
       const frames: string[] = [];
       for (const event of events) frames.push(...stream.push(event));
       frames.push(...stream.end());
@@ -114,7 +105,7 @@ describe('createResponsesPassthroughStream', () => {
 
   it('passes the upstream failure through and records it', () => {
     const events = chunks('stream-failed.chunks.txt');
-    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}', true), context);
+    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}'), context);
     const frames = events.flatMap((event) => stream.push(event));
     expect(frames.join('')).toBe(wire(events));
     expect(stream.observation.completed).toBe(false);
@@ -122,13 +113,13 @@ describe('createResponsesPassthroughStream', () => {
   });
 
   it('keeps frames without an event name as data-only frames', () => {
-    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}', true), context);
+    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}'), context);
     const data = '{"type":"response.created","response":{"id":"resp_9","status":"in_progress"},"sequence_number":0}';
     expect(stream.push({ data })).toEqual([`data: ${data}\n\n`]);
   });
 
   it('ends a broken stream with a response.failed event continuing the upstream sequence', () => {
-    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}', true), context);
+    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}'), context);
     for (const event of chunks('stream-text.chunks.txt').slice(0, 6)) stream.push(event);
     const frames = stream.fail({ kind: 'upstream', status: 504, error_class: 'timeout', message: 'The upstream stopped sending events.' });
     expect(frames).toHaveLength(1);
@@ -153,7 +144,7 @@ describe('createResponsesPassthroughStream', () => {
   });
 
   it('ends the stream with response.failed when an event cannot be read', () => {
-    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}', true), context);
+    const stream = createResponsesPassthroughStream(inbound('{"model":"gpt-5","input":"hi","stream":true}'), context);
     const frames = stream.push({ event: 'response.created', data: '{oops' });
     expect(frames[0]).toMatch(/^event: response\.failed\ndata: \{"type":"response\.failed"/);
     expect(stream.observation.upstream_error).toMatchObject({ kind: 'upstream', status: 502 });

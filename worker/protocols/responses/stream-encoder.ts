@@ -6,8 +6,9 @@ import type { Usage } from '../../core/types';
 import type { GatewayError } from '../../errors';
 import type { StreamEncoder } from '../adapter';
 import type { CanonicalStreamEvent, FinishReason, ReasoningState } from '../canonical';
-import type { InboundRequest, ResponseContext } from '../types';
-import { openaiErrorBody } from '../openai/errors';
+import type { ResponsesInbound } from '../inbound';
+import type { ResponseContext } from '../types';
+import { openaiErrorBody } from '../shared/openai-errors';
 import { sseFrame } from '../shared/sse';
 import { toResponsesStatus } from './mapping';
 import {
@@ -52,7 +53,7 @@ export function responseError(error: GatewayError): { code: string; message: str
   return { code: body.code ?? body.type, message: body.message };
 }
 
-export function createResponsesStreamEncoder(inbound: InboundRequest, context: ResponseContext): StreamEncoder {
+export function createResponsesStreamEncoder(inbound: ResponsesInbound, context: ResponseContext): StreamEncoder {
   const echo = requestEcho(inbound);
   const showReasoning = wantsReasoning(inbound);
   const requestId = context.request_id;

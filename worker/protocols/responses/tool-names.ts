@@ -7,8 +7,7 @@
 //    are left out, as a model without that tool would never call it (Codex always offers
 //    web_search: refusing would shut every Codex session out of non-OpenAI channels). A request
 //    that forces one with tool_choice cannot be honoured elsewhere and is refused, naming it.
-import type { InboundRequest } from '../types';
-import { responsesBody } from './request';
+import type { ResponsesInbound } from '../inbound';
 
 const SEPARATOR = '__';
 
@@ -17,9 +16,9 @@ export function flattenedName(namespace: string, name: string): string {
 }
 
 /** The namespaces the request's tools declare. */
-function namespacesOf(inbound: InboundRequest): Set<string> {
+function namespacesOf(inbound: ResponsesInbound): Set<string> {
   const names = new Set<string>();
-  for (const tool of responsesBody(inbound.body).tools ?? []) {
+  for (const tool of inbound.request.tools ?? []) {
     const record = tool as Record<string, unknown>;
     if (record.type === 'namespace' && typeof record.name === 'string') names.add(record.name);
   }
@@ -27,7 +26,7 @@ function namespacesOf(inbound: InboundRequest): Set<string> {
 }
 
 /** A canonical tool name as the Responses client declared it: `{name, namespace?}`. */
-export function declaredName(inbound: InboundRequest, canonicalName: string): { name: string; namespace?: string } {
+export function declaredName(inbound: ResponsesInbound, canonicalName: string): { name: string; namespace?: string } {
   const cut = canonicalName.indexOf(SEPARATOR);
   if (cut <= 0) return { name: canonicalName };
   const namespace = canonicalName.slice(0, cut);

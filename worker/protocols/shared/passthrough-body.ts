@@ -3,6 +3,8 @@
 import type { GatewayError } from '../../errors';
 import type { Result } from '../types';
 import { applySplices, removeMembers, scanObject, type JsonObjectSpan, type TextSplice } from './json-scan';
+import { malformedUpstream, parseJson } from './upstream-failure';
+import { isPlainObject } from './validation';
 
 /** OpenRouter-style routing controls and Switchboard's `route`: addressed to the gateway, never sent upstream. */
 export const ROUTING_CONTROL_KEYS: ReadonlySet<string> = new Set(['models', 'provider', 'route']);
@@ -51,6 +53,21 @@ export function passthroughBody(raw: string, edits: PassthroughEdits): Result<st
     splices.push(...usage);
   }
   return { ok: true, value: applySplices(raw, splices) };
+}
+
+/**
+ * An upstream's same-dialect answer: its JSON object (to read usage and the finish from) and
+ * its text with the edits spliced in (editResponseObject). Anything else is a malformed answer.
+ */
+export function editedAnswer(
+  text: string,
+  replace: Record<string, string>,
+  append: Record<string, string>,
+): Result<{ object: Record<string, unknown>; body: string }> {
+  const object = parseJson(text);
+  const body = isPlainObject(object) ? editResponseObject(text, replace, append) : null;
+  if (!isPlainObject(object) || body === null) return { ok: false, error: malformedUpstream('not a JSON object') };
+  return { ok: true, value: { object, body } };
 }
 
 /** Response-side edit: replace top-level keys' values and append members before the closing brace. */

@@ -43,12 +43,22 @@ export function observe(observation: StreamObservation, event: CanonicalStreamEv
       observation.completed = true;
       return;
     case 'error':
-      observation.upstream_error = event.error;
+      recordError(observation, event.error);
       return;
     case 'message-start':
     case 'tool-call-end':
       return;
   }
+}
+
+/**
+ * An error ends any claim of a clean finish, even one made earlier in the stream (an OpenAI
+ * finish chunk followed by an unreadable usage chunk): the client got an error event, and the
+ * attempt is logged and billed as broken (regression: fuzz-completed-after-error).
+ */
+function recordError(observation: StreamObservation, error: GatewayError): void {
+  observation.upstream_error = error;
+  observation.completed = false;
 }
 
 function safely<T>(run: () => T[], onError: (error: GatewayError) => T[]): T[] {
@@ -76,7 +86,7 @@ export function createTranslatingStream(decoder: StreamDecoder, encoder: StreamE
       }
       frames.push(...encoder.encode(event));
       if (encoder.failure) {
-        observation.upstream_error = encoder.failure;
+        recordError(observation, encoder.failure);
         closed = true;
         break;
       }
@@ -86,7 +96,7 @@ export function createTranslatingStream(decoder: StreamDecoder, encoder: StreamE
   };
   const failWith = (error: GatewayError): string[] => {
     if (closed) return [];
-    observation.upstream_error = error;
+    recordError(observation, error);
     closed = true;
     return safely(() => encoder.fail(error), () => []);
   };
@@ -114,6 +124,12 @@ export interface PassthroughFraming {
   /** Frames to close a stream whose upstream ended without its own terminal marker. */
   closing: string[];
   fail(error: GatewayError): string[];
+  /**
+   * Is this upstream event the dialect's last (OpenAI `[DONE]`, Anthropic `message_stop`, a
+   * Responses terminal event)? Nothing is forwarded after it, whatever the upstream sends on
+   * (regression: fuzz-frames-after-terminal).
+   */
+  isTerminal?(event: SourceEvent, events: CanonicalStreamEvent[]): boolean;
 }
 
 /** Same dialect: frames go out unchanged; decoding only feeds the observation. */
@@ -141,12 +157,16 @@ export function createPassthroughStream(decoder: StreamDecoder, framing: Passthr
       } catch (caught) {
         // Unreadable upstream data: end the client's stream with its own error event.
         const error = unreadableEvent(caught);
-        observation.upstream_error = error;
+        recordError(observation, error);
         closed = true;
         return framing.fail(error);
       }
       record(events);
       const frame = framing.frame(event, events);
+      if (framing.isTerminal?.(event, events)) {
+        closed = true;
+        terminated = true;
+      }
       return frame === null ? [] : [frame];
     },
     end(): string[] {

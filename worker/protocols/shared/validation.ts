@@ -59,23 +59,17 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Tool-call arguments (JSON text) as an object: '' means no arguments ({}); anything that is
- * not a JSON object is null, so the caller can report it instead of silently sending `{}`.
- */
-export function argumentsObject(text: string): Record<string, unknown> | null {
-  if (text.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return isPlainObject(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
 /** An upstream's embedding vector: an array of finite numbers, else null (never cast unchecked). */
 export function numberVector(value: unknown): number[] | null {
   if (!Array.isArray(value)) return null;
   for (const item of value as unknown[]) if (typeof item !== 'number' || !Number.isFinite(item)) return null;
   return value as number[];
+}
+
+/**
+ * A request of another operation reached code that serves one (a chat body where embeddings
+ * are read, say): the dispatch's bug, never the caller's, so an internal error.
+ */
+export function wrongOperation(operation: string): { ok: false; error: GatewayError } {
+  return { ok: false, error: { kind: 'internal', message: `A '${operation}' request cannot be translated here.` } };
 }

@@ -1,13 +1,14 @@
-// Helpers for the protocol tests: fixtures, contexts, running a translator over chunks.
+// Helpers for the protocol tests (worker/protocols/**/*.test.ts, the fuzzers, the stream
+// benchmark): fixtures, contexts, parsing a request, running a translator over chunks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Protocol } from '../../core/types';
-import type { CanonicalStreamEvent } from '../canonical';
-import { parseInbound } from '../index';
-import { adapters } from '../registry';
-import type { InboundRequest, ResponseContext, RouteContext, SourceEvent, StreamTranslator, UpstreamTarget } from '../types';
+import type { Protocol } from '../../worker/core/types';
+import type { CanonicalStreamEvent } from '../../worker/protocols/canonical';
+import { adapters } from '../../worker/protocols/registry';
+import type { InboundRequests, ResponseContext, RouteContext, SourceEvent, StreamTranslator, UpstreamTarget } from '../../worker/protocols/types';
 
-const root = join(import.meta.dirname, '..');
+/** worker/protocols: each module keeps its fixtures in its own `fixtures/` folder. */
+const root = join(import.meta.dirname, '..', '..', 'worker', 'protocols');
 
 /** The module folder of each protocol (the Responses API lives in responses/). */
 const FOLDERS: Record<Protocol, string> = { openai: 'openai', 'openai-responses': 'responses', anthropic: 'anthropic', gemini: 'gemini' };
@@ -39,15 +40,14 @@ export function target(dialect: Protocol, upstream_model = 'upstream-model'): Up
   return { dialect, base_url: 'https://upstream.test/', upstream_model, api_key: 'sk-secret-key-123' };
 }
 
-export function inbound(protocol: Protocol, body: unknown, route: Partial<RouteContext> = {}): InboundRequest {
-  const raw = JSON.stringify(body);
-  const parsed = parseInbound(protocol, JSON.parse(raw), raw, { operation: 'generate', ...route });
-  if (!parsed.ok) throw new Error(`parse failed: ${JSON.stringify(parsed.error)}`);
-  return parsed.value;
+/** A client request of `protocol`, parsed as the route would (typed as that protocol's request). */
+export function inbound<P extends Protocol>(protocol: P, body: unknown, route: Partial<RouteContext> = {}): InboundRequests[P] {
+  return inboundRaw(protocol, JSON.stringify(body), route);
 }
 
-export function inboundRaw(protocol: Protocol, raw: string, route: Partial<RouteContext> = {}): InboundRequest {
-  const parsed = parseInbound(protocol, JSON.parse(raw), raw, { operation: 'generate', ...route });
+export function inboundRaw<P extends Protocol>(protocol: P, raw: string, route: Partial<RouteContext> = {}): InboundRequests[P] {
+  const parser = adapters[protocol];
+  const parsed = parser.parseInbound(JSON.parse(raw), raw, { operation: 'generate', ...route });
   if (!parsed.ok) throw new Error(`parse failed: ${JSON.stringify(parsed.error)}`);
   return parsed.value;
 }
@@ -57,26 +57,6 @@ export function run(translator: StreamTranslator, events: SourceEvent[]): string
   for (const event of events) frames.push(...translator.push(event));
   frames.push(...translator.end());
   return frames;
-}
-
-/** Frames → `{event, data}` with data parsed when it is JSON. */
-export function parseFrames(frames: string[]): { event?: string; data: unknown }[] {
-  return frames.join('').split('\n\n').filter((block) => block.trim() !== '').map((block) => {
-    let event: string | undefined;
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith('event: ')) event = line.slice(7);
-      else if (line.startsWith('data: ')) data.push(line.slice(6));
-    }
-    const text = data.join('\n');
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-    return event === undefined ? { data: parsed } : { event, data: parsed };
-  });
 }
 
 /** Frames → the SourceEvents an SSE parser would yield for them. */
@@ -89,6 +69,19 @@ export function framesToEvents(frames: string[]): SourceEvent[] {
       else if (line.startsWith('data: ')) data.push(line.slice(6));
     }
     return event === undefined ? { data: data.join('\n') } : { event, data: data.join('\n') };
+  });
+}
+
+/** Frames → `{event, data}` with data parsed when it is JSON. */
+export function parseFrames(frames: string[]): { event?: string; data: unknown }[] {
+  return framesToEvents(frames).map(({ event, data }) => {
+    let parsed: unknown = data;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      parsed = data;
+    }
+    return event === undefined ? { data: parsed } : { event, data: parsed };
   });
 }
 
