@@ -10,6 +10,7 @@ import { internalRoutes } from './routes/internal';
 import { applyConfigRoute } from './routes/admin-config';
 import { adminRoutes } from './admin';
 import { safeMessage } from './protocols/shared/upstream-failure';
+import { isolateState } from './state';
 
 export const app = new Hono<AppEnv>();
 
@@ -17,6 +18,7 @@ app.use('*', async function requestContext(c, next) {
   c.set('request_id', crypto.randomUUID());
   c.set('received_at', Date.now());
   c.set('protocol', callerProtocol(c.req.raw));
+  c.set('state', isolateState(c.env));
   await next();
   c.res.headers.set('x-request-id', c.get('request_id'));
 });

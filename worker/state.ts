@@ -1,5 +1,7 @@
 // Per-isolate state: caches and live signals. Created once per isolate from the first
 // request's environment (settings are read from bindings, which do not change at run time).
+// Requests read it as the typed Hono variable `c.get('state')`, which app.ts's request-context
+// middleware sets; only that middleware and the scheduled handler (index.ts) call isolateState.
 import { KeyStore } from './auth/key-store';
 import { CatalogCache } from './catalog/catalog';
 import { ScoreStore } from './internal/score-store';

@@ -1,7 +1,7 @@
 // The log shipper: batches by size and by age, keeps records while the analytics node is
 // down (bounded, counting drops), and concurrent flushes never send a record twice.
 import { describe, expect, it } from 'vitest';
-import { LogShipper } from './shipper';
+import { LogShipper, shipRecord } from './shipper';
 import type { LogRecord } from '../core/types';
 
 const record = (attempt: number): LogRecord => ({ request_id: 'r', attempt } as unknown as LogRecord);
@@ -84,5 +84,24 @@ describe('LogShipper', () => {
     expect(delivered).toHaveLength(pendingBefore);
     expect(new Set(delivered).size).toBe(delivered.length);
     expect(shipper.pending).toBe(0);
+  });
+
+  it('shipRecord without an analytics node counts the record dropped and keeps nothing', () => {
+    const shipper = new LogShipper({ batchSize: 10, maxAgeMs: 60_000, bufferLimit: 100 });
+    const waits: Promise<unknown>[] = [];
+    shipRecord(shipper, {}, record(1), (promise) => waits.push(promise));
+    shipRecord(shipper, { ANALYTICS_URL: 'http://127.0.0.1:9' }, record(2), (promise) => waits.push(promise));
+    expect(shipper.counters).toMatchObject({ dropped: 2, buffered: 0 });
+    expect(shipper.size).toBe(0);
+    expect(waits).toEqual([]);
+  });
+
+  it('shipRecord with an analytics node buffers the record for the next flush', () => {
+    const shipper = new LogShipper({ batchSize: 10, maxAgeMs: 60_000, bufferLimit: 100 });
+    const waits: Promise<unknown>[] = [];
+    shipRecord(shipper, { ANALYTICS_URL: 'http://127.0.0.1:9', INTERNAL_SECRET: 's' }, record(1), (promise) => waits.push(promise));
+    expect(shipper.size).toBe(1);
+    expect(shipper.counters.dropped).toBe(0);
+    expect(waits).toHaveLength(1); // the age timer
   });
 });

@@ -24,6 +24,7 @@ type WaitUntil = (promise: Promise<unknown>) => void;
 
 /** Back-off after consecutive failed batches. */
 const RETRY_DELAYS_MS = [250, 1_000, 2_000, 4_000];
+const LONGEST_RETRY_DELAY_MS = 4_000;
 
 export class LogShipper {
   #buffer: LogRecord[] = [];
@@ -34,7 +35,7 @@ export class LogShipper {
   /** After a failed batch no flush starts before this time (epoch ms): back-off. */
   #retryAt = 0;
   #failures = 0;
-  readonly counters: ShipperCounters = { buffered: 0, shipped: 0, dropped: 0, failed_batches: 0 };
+  readonly #counters: ShipperCounters = { buffered: 0, shipped: 0, dropped: 0, failed_batches: 0 };
 
   constructor(readonly options: ShipperOptions) {}
 
@@ -62,24 +63,24 @@ export class LogShipper {
   async flush(send: Send): Promise<void> {
     while (this.#buffer.length > 0 && Date.now() >= this.#retryAt) {
       const batch = this.#buffer.splice(0, this.options.batchSize * 5);
-      this.counters.buffered = this.#buffer.length;
+      this.#counters.buffered = this.#buffer.length;
       this.#sending += batch.length;
       try {
         await send(batch);
-        this.counters.shipped += batch.length;
+        this.#counters.shipped += batch.length;
         this.#failures = 0;
       } catch {
-        this.counters.failed_batches += 1;
+        this.#counters.failed_batches += 1;
         this.#buffer.unshift(...batch);
         this.#trim();
         this.#failures += 1;
-        this.#retryAt = Date.now() + RETRY_DELAYS_MS[Math.min(this.#failures, RETRY_DELAYS_MS.length) - 1]!;
+        this.#retryAt = Date.now() + (RETRY_DELAYS_MS[this.#failures - 1] ?? LONGEST_RETRY_DELAY_MS);
         break;
       } finally {
         this.#sending -= batch.length;
       }
     }
-    this.counters.buffered = this.#buffer.length;
+    this.#counters.buffered = this.#buffer.length;
   }
 
   /**
@@ -99,14 +100,24 @@ export class LogShipper {
     );
   }
 
+  /** A record that could not be shipped at all (no analytics node configured): counted, not kept. */
+  drop(): void {
+    this.#counters.dropped += 1;
+  }
+
   /** Keep at most bufferLimit records, dropping (and counting) the oldest. */
   #trim(): void {
     const overflow = this.#buffer.length - this.options.bufferLimit;
     if (overflow > 0) {
       this.#buffer.splice(0, overflow);
-      this.counters.dropped += overflow;
+      this.#counters.dropped += overflow;
     }
-    this.counters.buffered = this.#buffer.length;
+    this.#counters.buffered = this.#buffer.length;
+  }
+
+  /** Read-only outside: the shipper alone counts (drop() for a record it never saw). */
+  get counters(): Readonly<ShipperCounters> {
+    return this.#counters;
   }
 
   get size(): number {
@@ -121,6 +132,21 @@ export class LogShipper {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Where records go: the analytics node's base URL and the shared secret (worker bindings). */
+export interface ShipTarget {
+  ANALYTICS_URL?: string;
+  INTERNAL_SECRET?: string;
+}
+
+/** Ship one record, or count it dropped when no analytics node is configured. */
+export function shipRecord(shipper: LogShipper, target: ShipTarget, record: LogRecord, waitUntil: WaitUntil): void {
+  if (!target.ANALYTICS_URL || !target.INTERNAL_SECRET) {
+    shipper.drop();
+    return;
+  }
+  shipper.enqueue(record, analyticsSender(target.ANALYTICS_URL, target.INTERNAL_SECRET), waitUntil);
 }
 
 /** POST a batch to the analytics node's /ingest. */

@@ -4,8 +4,8 @@
 // channel; after that a failure ends the stream with the client protocol's error event.
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { SourceEvent, StreamTranslator, UpstreamFailure } from '../protocols/types';
-import type { GatewayError } from '../errors';
 import { TimeoutError, readWithin } from './upstream';
+import { failureError, failureOf } from './failure';
 
 export interface StreamTimings {
   ttftMs: number;
@@ -24,7 +24,7 @@ export async function startStream(response: Response, translator: StreamTranslat
   const reader = response.body
     .pipeThrough(new TextDecoderStream())
     .pipeThrough(new EventSourceParserStream())
-    .getReader() as ReadableStreamDefaultReader<SourceEvent>;
+    .getReader();
   const pending: string[] = [];
   const deadline = startedAt + timings.ttftMs;
   try {
@@ -53,11 +53,7 @@ export async function startStream(response: Response, translator: StreamTranslat
 }
 
 function earlyFailure(translator: StreamTranslator, fallback: string): UpstreamFailure {
-  const error = translator.observation.upstream_error;
-  if (error && error.kind === 'upstream') {
-    return { status: error.status, error_class: error.error_class, message: error.message, ...(error.retry_after_s ? { retry_after_s: error.retry_after_s } : {}) };
-  }
-  return { status: 502, error_class: 'server', message: error?.message ?? fallback };
+  return failureOf(translator.observation.upstream_error, fallback);
 }
 
 export interface StreamResult {
@@ -115,8 +111,7 @@ export function pumpStream(start: Extract<StreamStart, { ok: true }>, translator
       }
       if (failure) {
         await start.reader.cancel().catch(() => undefined);
-        const error: GatewayError = { kind: 'upstream', status: failure.status, error_class: failure.error_class, message: failure.message };
-        await write(translator.fail(error));
+        await write(translator.fail(failureError(failure)));
         await writer.close().catch(() => undefined);
         return { outcome: 'broken', failure };
       }

@@ -17,6 +17,11 @@ import {
   UNHEALTHY,
   UTILITY,
   WIDTH,
+  isExploring,
+  membersOf,
+  modelOf,
+  tierOf,
+  valueOf,
   type Workspace,
 } from './objective';
 import { ROUTING_CONSTANTS } from './presets';
@@ -39,20 +44,21 @@ export function orderAttempts(input: PlanInput, workspace: Workspace, settings: 
   const maxAttempts = Math.max(1, Math.floor(policy.max_attempts));
   const pinned = provider?.allow_fallbacks === false;
   const order = provider?.order;
-  const taken = workspace.taken;
+  // 1 once a candidate is placed.
+  const taken = new Uint8Array(workspace.count);
   const attempts: Candidate[] = [];
   const result: Ordering = { attempts, first_model: null, rule: 'none', exploration: 0 };
 
-  for (let modelIndex = 0; modelIndex < profile.models.length; modelIndex++) {
+  for (const [modelIndex, modelName] of profile.models.entries()) {
     if (attempts.length >= maxAttempts) break;
-    const healthy = workspace.memberCount[modelIndex * 2 + HEALTHY]!;
-    const unhealthy = workspace.memberCount[modelIndex * 2 + UNHEALTHY]!;
+    const healthy = membersOf(workspace, modelIndex, HEALTHY);
+    const unhealthy = membersOf(workspace, modelIndex, UNHEALTHY);
     if (healthy + unhealthy === 0) continue;
     const isFirst = result.first_model === null;
     const budget = Math.min(maxAttempts, attempts.length + (pinned && order === undefined ? 1 : Infinity));
     const start = attempts.length;
     if (isFirst) {
-      result.first_model = profile.models[modelIndex]!;
+      result.first_model = modelName;
       const tier = healthy > 0 ? HEALTHY : UNHEALTHY;
       result.rule =
         order !== undefined && hasListed(input, workspace, modelIndex, tier, order)
@@ -82,12 +88,17 @@ export function orderAttempts(input: PlanInput, workspace: Workspace, settings: 
         take(input, taken, attempts, index);
       }
     }
-    if (isFirst && result.rule !== 'sample' && attempts.length > start) {
-      const firstIndex = candidates.indexOf(attempts[start]!);
-      workspace.data[firstIndex * WIDTH + PROBABILITY] = 1;
+    const first = attempts[start];
+    if (isFirst && result.rule !== 'sample' && first !== undefined) {
+      workspace.data[candidates.indexOf(first) * WIDTH + PROBABILITY] = 1;
     }
   }
   return result;
+}
+
+/** Whether the candidate belongs to the model's tier (and, when given, is not yet placed). */
+function inGroup(workspace: Workspace, index: number, modelIndex: number, tier: number, taken?: Uint8Array): boolean {
+  return modelOf(workspace, index) === modelIndex && tierOf(workspace, index) === tier && taken?.[index] !== 1;
 }
 
 /**
@@ -96,18 +107,16 @@ export function orderAttempts(input: PlanInput, workspace: Workspace, settings: 
  * share not decided by the softmax.
  */
 function firstProbabilities(workspace: Workspace, modelIndex: number, tier: number, settings: RouterSettings): number {
-  const { data, state, model, explore } = workspace;
   let sum = 0;
   let members = 0;
   let explorers = 0;
   let probes = 0;
   for (let index = 0; index < workspace.count; index++) {
-    if (model[index] !== modelIndex || state[index] !== tier) continue;
-    const base = index * WIDTH;
-    sum += data[base + ODDS]!;
+    if (!inGroup(workspace, index, modelIndex, tier)) continue;
+    sum += valueOf(workspace, index, ODDS);
     members++;
-    explorers += explore[index]!;
-    probes += data[base + PROBE_SHARE]!;
+    if (isExploring(workspace, index)) explorers++;
+    probes += valueOf(workspace, index, PROBE_SHARE);
   }
   const exploration =
     explorers > 0 && explorers < members
@@ -116,11 +125,12 @@ function firstProbabilities(workspace: Workspace, modelIndex: number, tier: numb
   const probeScale = probes > ROUTING_CONSTANTS.probe_total_cap ? ROUTING_CONSTANTS.probe_total_cap / probes : 1;
   const rest = members > 1 ? Math.min(1, exploration + probes * probeScale) : 0;
   for (let index = 0; index < workspace.count; index++) {
-    if (model[index] !== modelIndex || state[index] !== tier) continue;
-    const base = index * WIDTH;
-    data[base + PROBABILITY] =
-      (1 - rest) * (data[base + ODDS]! / sum) +
-      (members > 1 ? (explore[index] === 1 ? exploration / explorers : 0) + data[base + PROBE_SHARE]! * probeScale : 0);
+    if (!inGroup(workspace, index, modelIndex, tier)) continue;
+    workspace.data[index * WIDTH + PROBABILITY] =
+      (1 - rest) * (valueOf(workspace, index, ODDS) / sum) +
+      (members > 1
+        ? (isExploring(workspace, index) ? exploration / explorers : 0) + valueOf(workspace, index, PROBE_SHARE) * probeScale
+        : 0);
   }
   return rest;
 }
@@ -134,20 +144,19 @@ function draw(
   taken: Uint8Array,
   first: boolean,
 ): number {
-  const { data, state, model } = workspace;
   const slot = first ? PROBABILITY : ODDS;
   let sum = 0;
   let last = -1;
   for (let index = 0; index < workspace.count; index++) {
-    if (model[index] !== modelIndex || state[index] !== tier || taken[index] === 1) continue;
-    sum += data[index * WIDTH + slot]!;
+    if (!inGroup(workspace, index, modelIndex, tier, taken)) continue;
+    sum += valueOf(workspace, index, slot);
     last = index;
   }
   if (last < 0) return -1;
   let remaining = input.random() * sum;
   for (let index = 0; index < last; index++) {
-    if (model[index] !== modelIndex || state[index] !== tier || taken[index] === 1) continue;
-    remaining -= data[index * WIDTH + slot]!;
+    if (!inGroup(workspace, index, modelIndex, tier, taken)) continue;
+    remaining -= valueOf(workspace, index, slot);
     if (remaining < 0) return index;
   }
   return last;
@@ -161,39 +170,36 @@ function bestBySort(
   sort: 'price' | 'latency' | 'throughput',
   taken: Uint8Array,
 ): number {
-  const { data, state, model } = workspace;
   let best = -1;
   for (let index = 0; index < workspace.count; index++) {
-    if (model[index] !== modelIndex || state[index] !== tier || taken[index] === 1) continue;
-    if (best < 0 || sortsBefore(data, index, best, sort)) best = index;
+    if (!inGroup(workspace, index, modelIndex, tier, taken)) continue;
+    if (best < 0 || sortsBefore(workspace, index, best, sort)) best = index;
   }
   return best;
 }
 
-function sortsBefore(data: Float64Array, a: number, b: number, sort: 'price' | 'latency' | 'throughput'): boolean {
-  const baseA = a * WIDTH;
-  const baseB = b * WIDTH;
+function sortsBefore(workspace: Workspace, a: number, b: number, sort: 'price' | 'latency' | 'throughput'): boolean {
   let keyA: number;
   let keyB: number;
   if (sort === 'price') {
-    keyA = data[baseA + REVENUE]!;
-    keyB = data[baseB + REVENUE]!;
+    keyA = valueOf(workspace, a, REVENUE);
+    keyB = valueOf(workspace, b, REVENUE);
     if (keyA === keyB) {
-      keyA = data[baseA + COST]!;
-      keyB = data[baseB + COST]!;
+      keyA = valueOf(workspace, a, COST);
+      keyB = valueOf(workspace, b, COST);
     }
   } else if (sort === 'latency') {
-    keyA = orInfinity(data[baseA + TTFT]!);
-    keyB = orInfinity(data[baseB + TTFT]!);
+    keyA = orInfinity(valueOf(workspace, a, TTFT));
+    keyB = orInfinity(valueOf(workspace, b, TTFT));
   } else {
-    keyA = -orZero(data[baseA + TOKENS_PER_S]!);
-    keyB = -orZero(data[baseB + TOKENS_PER_S]!);
+    keyA = -orZero(valueOf(workspace, a, TOKENS_PER_S));
+    keyB = -orZero(valueOf(workspace, b, TOKENS_PER_S));
   }
   if (keyA !== keyB) return keyA < keyB;
-  const failureA = data[baseA + FAILURE]!;
-  const failureB = data[baseB + FAILURE]!;
+  const failureA = valueOf(workspace, a, FAILURE);
+  const failureB = valueOf(workspace, b, FAILURE);
   if (failureA !== failureB) return failureA < failureB;
-  return data[baseA + UTILITY]! > data[baseB + UTILITY]!;
+  return valueOf(workspace, a, UTILITY) > valueOf(workspace, b, UTILITY);
 }
 
 function hasListed(
@@ -203,14 +209,10 @@ function hasListed(
   tier: number,
   order: readonly string[],
 ): boolean {
-  for (let index = 0; index < input.candidates.length; index++) {
-    if (
-      workspace.model[index] === modelIndex &&
-      workspace.state[index] === tier &&
-      order.includes(input.candidates[index]!.channel_id)
-    ) {
-      return true;
-    }
+  let index = 0;
+  for (const candidate of input.candidates) {
+    if (inGroup(workspace, index, modelIndex, tier) && order.includes(candidate.channel_id)) return true;
+    index++;
   }
   return false;
 }
@@ -223,15 +225,18 @@ function findListed(
   channel: string,
   taken: Uint8Array,
 ): number {
-  for (let index = 0; index < input.candidates.length; index++) {
-    if (workspace.model[index] !== modelIndex || workspace.state[index] !== tier || taken[index] === 1) continue;
-    if (input.candidates[index]!.channel_id === channel) return index;
+  let index = 0;
+  for (const candidate of input.candidates) {
+    if (inGroup(workspace, index, modelIndex, tier, taken) && candidate.channel_id === channel) return index;
+    index++;
   }
   return -1;
 }
 
 function take(input: PlanInput, taken: Uint8Array, attempts: Candidate[], index: number): void {
-  const candidate = input.candidates[index]!;
+  const candidate = input.candidates[index];
+  // Indexes come from scans of this very list; an index outside it is a bug, not a channel.
+  if (candidate === undefined) throw new RangeError(`No candidate at index ${index}.`);
   taken[index] = 1;
   for (const attempt of attempts) {
     if (attempt.channel_id === candidate.channel_id && attempt.model === candidate.model) return;
@@ -245,25 +250,4 @@ function orInfinity(value: number): number {
 
 function orZero(value: number): number {
   return value === value ? value : 0;
-}
-
-/**
- * Recomputes the first-attempt probabilities of a finished ordering into a fresh workspace
- * (when the shared scratch has been reused before the explanation was read).
- */
-export function replayProbabilities(
-  input: PlanInput,
-  workspace: Workspace,
-  settings: RouterSettings,
-  ordering: Ordering,
-): void {
-  if (ordering.first_model === null) return;
-  const modelIndex = input.profile.models.indexOf(ordering.first_model);
-  if (ordering.rule === 'sample') {
-    const tier = workspace.memberCount[modelIndex * 2 + HEALTHY]! > 0 ? HEALTHY : UNHEALTHY;
-    firstProbabilities(workspace, modelIndex, tier, settings);
-    return;
-  }
-  const first = input.candidates.indexOf(ordering.attempts[0]!);
-  if (first >= 0) workspace.data[first * WIDTH + PROBABILITY] = 1;
 }

@@ -266,3 +266,24 @@ describe('formatExplanation', () => {
     expect(header).toContain('b@m x=provider.ignore');
   });
 });
+
+describe('plan is pure', () => {
+  const fleet = [candidate('a'), candidate('b', { price: { input_per_mtok: 2, output_per_mtok: 6 } }), candidate('c', { model: 'n' })];
+  const options = { models: ['m', 'n'], scores: [score('a'), score('b', { ttft_p50_ms: 900 }), score('c', { model: 'n', samples: 3 })] };
+
+  it('an explanation read after later plans is the one read at once', () => {
+    const early = plan(planInput(fleet, { ...options, seed: 3 }));
+    // Other plans, of other sizes, in between.
+    for (let round = 0; round < 5; round++) plan(planInput([...fleet, candidate(`x${round}`)], { seed: round }));
+    const fresh = plan(planInput(fleet, { ...options, seed: 3 }));
+    expect(early.explanation).toEqual(fresh.explanation);
+    expect(early.attempts).toEqual(fresh.attempts);
+  });
+
+  it('does not change its input', () => {
+    const input = planInput(fleet, options);
+    const before = structuredClone({ candidates: input.candidates, scores: [...input.scores], policy: input.policy, profile: input.profile });
+    void plan(input).explanation;
+    expect({ candidates: input.candidates, scores: [...input.scores], policy: input.policy, profile: input.profile }).toEqual(before);
+  });
+});

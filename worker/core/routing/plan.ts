@@ -1,10 +1,10 @@
 // The router: candidates, scores, live signals, policy and a random source in; an ordered
 // attempt list with its explanation out. Pure: no I/O, no clock, no mutation of inputs,
 // randomness only through input.random. See docs/routing.md for the objective.
-import { orderAttempts, replayProbabilities } from './attempts';
+import { orderAttempts } from './attempts';
 import { applyBinding } from './constraints';
 import { explain } from './explain';
-import { measure, scratchGeneration } from './objective';
+import { measure } from './objective';
 import { settingsOf } from './settings';
 import type { CandidateExplanation, Plan, PlanInput, PlanSummary } from './types';
 
@@ -28,20 +28,12 @@ export function plan(given: PlanInput): Plan {
     ...(binding ? { binding } : {}),
   };
   let explanation: CandidateExplanation[] | undefined;
-  const generation = workspace.generation;
   return {
     attempts: ordering.attempts,
-    // Built on first read: most requests never ask for it. The measurements live in a
-    // scratch buffer shared by all plans; if another plan has used it since, measure again.
+    // Built on first read: most requests never ask for it. The workspace is this plan's own,
+    // so reading it later (after other plans) gives the same answer.
     get explanation(): CandidateExplanation[] {
-      if (explanation === undefined) {
-        let source = workspace;
-        if (generation !== scratchGeneration()) {
-          source = measure(input, settings, false);
-          replayProbabilities(input, source, settings, ordering);
-        }
-        explanation = explain(input.candidates, source);
-      }
+      explanation ??= explain(input.candidates, workspace);
       return explanation;
     },
     summary,

@@ -1,0 +1,99 @@
+// The request-level steps between a resolved model and the first attempt: the routing policy
+// (config ← group ← key ← request) and its fallbacks, the candidate channels, admission (the
+// account object reserves the largest possible charge) and the plan.
+import type { Candidate } from '../core/types';
+import type { Bindings } from '../env';
+import type { GatewayError } from '../errors';
+import type { InboundRequest } from '../protocols/types';
+import type { KeyContext } from '../auth/key-context';
+import type { IsolateState } from '../state';
+import { candidatesFor, groupOf, type Catalog } from '../catalog/catalog';
+import { maximumCharge } from '../core/metering';
+import { formatExplanation } from '../core/routing/explain';
+import { plan } from '../core/routing/plan';
+import { resolvePolicy } from '../core/routing/policy';
+import { admit, type Admission } from './admission';
+import { resolveFallbacks } from './models';
+
+/** Default when the client sets no max tokens: used for the balance reservation only. */
+const DEFAULT_MAX_OUTPUT_TOKENS = 4_096;
+/** Default output the router prices a request at when the client sets no max tokens. */
+const ROUTING_OUTPUT_TOKENS = 512;
+
+export interface PrepareInput {
+  env: Bindings;
+  state: IsolateState;
+  auth: KeyContext;
+  request_id: string;
+  inbound: InboundRequest;
+  catalog: Catalog;
+  /** The requested model's catalog id (models.ts resolveModel). */
+  model: string;
+  /** The caller sent `x-switchboard-debug: 1`: explain the plan in a response header. */
+  debug: boolean;
+  now: number;
+}
+
+export interface PreparedRequest {
+  /** The plan's channels in order, at most the policy's max_attempts. */
+  attempts: Candidate[];
+  admission: Admission;
+  /** Headers every answer of this request carries (the debug explanation). */
+  headers: Record<string, string>;
+}
+
+export type Preparation = { ok: true; value: PreparedRequest } | { ok: false; error: GatewayError; headers?: Record<string, string> };
+
+export async function prepareRequest(input: PrepareInput): Promise<Preparation> {
+  const { env, state, auth, inbound, catalog, now } = input;
+  const group = groupOf(catalog, auth.group_id);
+  const policyResult = resolvePolicy({ config: catalog.routing, group: group.routing, key: auth.routing, request: inbound.body });
+  if (!policyResult.ok) return { ok: false, error: { kind: 'invalid_request', message: policyResult.error.message, param: policyResult.error.param } };
+  const fallbacks = resolveFallbacks(catalog, policyResult.value.models, auth.models);
+  if (!fallbacks.ok) return fallbacks;
+  const models = [...new Set([input.model, ...fallbacks.value])];
+  const policy = policyResult.value.policy;
+
+  const candidates = models.flatMap((model) => candidatesFor(catalog, model, group.price_multiplier));
+  if (candidates.length === 0) {
+    return { ok: false, error: { kind: 'upstream', status: 503, error_class: 'server', message: `No channel currently serves model "${input.model}".` } };
+  }
+  const maxOutput = inbound.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const priciest = candidates.reduce((top, candidate) => (candidate.price.output_per_mtok > top.price.output_per_mtok ? candidate : top));
+  const admission = await admit(env, auth, {
+    request_id: input.request_id,
+    max_charge_usd: maximumCharge(inbound.input_tokens_estimate, maxOutput, priciest.price),
+    input_tokens: inbound.input_tokens_estimate,
+    max_output_tokens: maxOutput,
+    now,
+  });
+  if (!admission.ok) return admission;
+
+  const scores = await state.scores.get(env.DB, now);
+  const routed = plan({
+    candidates,
+    scores: scores.map,
+    live: state.live.snapshot(now),
+    policy,
+    profile: {
+      models,
+      input_tokens: inbound.input_tokens_estimate,
+      output_tokens: inbound.max_output_tokens ?? ROUTING_OUTPUT_TOKENS,
+      capabilities: inbound.capabilities,
+      bound_dialect: inbound.bound_dialect,
+    },
+    now,
+    random: Math.random,
+  });
+  const headers: Record<string, string> = input.debug ? { 'x-switchboard-debug': formatExplanation(routed) } : {};
+  const attempts = routed.attempts.slice(0, policy.max_attempts);
+  if (attempts.length === 0) {
+    await admission.value.settle(0, { input_tokens: 0, output_tokens: 0 });
+    return {
+      ok: false,
+      error: { kind: 'invalid_request', message: `No channel for model "${input.model}" satisfies this request's routing constraints or capabilities.`, param: 'provider' },
+      headers,
+    };
+  }
+  return { ok: true, value: { attempts, admission: admission.value, headers } };
+}
