@@ -42,14 +42,6 @@ export function isChannelFailure(errorClass: ErrorClass): boolean {
   return errorClass !== 'none' && errorClass !== 'client' && errorClass !== 'cancelled';
 }
 
-export const CHANNEL_FAILURE_CLASSES: readonly ErrorClass[] = [
-  'connection',
-  'timeout',
-  'rate_limit',
-  'server',
-  'mid_stream',
-];
-
 /**
  * Output tokens per second of generation (after the first token). Only streams measure it:
  * a non-streamed answer's first byte is its last.

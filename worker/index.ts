@@ -4,7 +4,7 @@ import { app } from './app';
 import type { Bindings } from './env';
 import { isolateState } from './state';
 import { analyticsSender } from './logs/shipper';
-import { pullScores } from './internal/pull-scores';
+import { pullScores } from './scores/pull-scores';
 
 export { AccountObject } from './accounts/account-object';
 export { AuthGuardObject } from './auth/auth-guard-object';

@@ -4,9 +4,9 @@
 // middleware sets; only that middleware and the scheduled handler (index.ts) call isolateState.
 import { KeyStore } from './auth/key-store';
 import { CatalogCache } from './catalog/catalog';
-import { ScoreStore } from './internal/score-store';
+import { ScoreStore } from './scores/score-store';
 import { LogShipper } from './logs/shipper';
-import { LiveSignals } from './routing/live-signals';
+import { LiveSignals } from './signals/live-signals';
 import { numberSetting, type Bindings } from './env';
 
 export interface IsolateState {

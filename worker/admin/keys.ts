@@ -11,7 +11,6 @@ import { apiKeys, users, type ApiKeyRow } from '../db/schema';
 import { displayPrefix } from '../db/apply-config';
 import { randomId, sha256Hex, toHex } from '../util/crypto';
 import { invalid, notFound, parseBody, parseJsonArray, parseJsonObject } from './respond';
-import { isolateState } from '../state';
 
 const limits = {
   models: z.array(z.string().min(1).max(128)).min(1),
@@ -94,7 +93,7 @@ keyRoutes.patch('/:id', async (c) => {
   if (patch.routing !== undefined) set.routing = JSON.stringify(patch.routing);
   if (patch.expires_at !== undefined) set.expires_at = patch.expires_at;
   const [row] = await db.update(apiKeys).set(set).where(eq(apiKeys.id, id)).returning();
-  isolateState(c.env).keys.invalidate(current.hash);
+  c.get('state').keys.invalidate(current.hash);
   return c.json(keyView(row!));
 });
 
@@ -103,7 +102,7 @@ keyRoutes.delete('/:id', async (c) => {
   const db = drizzle(c.env.DB);
   const [row] = await db.update(apiKeys).set({ status: 'revoked', updated_at: Date.now() }).where(eq(apiKeys.id, c.req.param('id'))).returning();
   if (!row) return notFound(c, 'key', c.req.param('id'));
-  isolateState(c.env).keys.invalidate(row.hash);
+  c.get('state').keys.invalidate(row.hash);
   return c.json(keyView(row));
 });
 

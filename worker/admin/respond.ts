@@ -7,7 +7,6 @@ import type { AppEnv } from '../env';
 import { formatPath } from '../config/schema';
 import { readJsonBody } from '../pipeline/body';
 import { errorResponse } from '../pipeline/respond';
-import { isolateState } from '../state';
 
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
@@ -37,7 +36,7 @@ export function notFound(c: Context<AppEnv>, what: string, id: string): Response
 
 /** Drop this isolate's caches; other isolates follow within KEY_CACHE_TTL_MS / CATALOG_TTL_MS. */
 export function invalidateCaches(c: Context<AppEnv>, what: { keys?: boolean; catalog?: boolean }): void {
-  const state = isolateState(c.env);
+  const state = c.get('state');
   if (what.keys) state.keys.invalidate();
   if (what.catalog) state.catalog.invalidate();
 }

@@ -9,7 +9,6 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Protocol } from '../core/types';
 import type { AppEnv } from '../env';
 import type { GatewayError } from '../errors';
-import { isolateState } from '../state';
 import { errorResponse } from '../pipeline/respond';
 import { BruteForceGuard, pause } from './brute-force-guard';
 import { clientAddress } from './client-address';
@@ -26,7 +25,7 @@ export function authenticate(protocolOf: ProtocolOf): MiddlewareHandler<AppEnv> 
     const protocol = typeof protocolOf === 'function' ? protocolOf(c) : protocolOf;
     c.set('protocol', protocol);
     const key = credentialOf(c.req.raw, protocol);
-    const context = key ? await isolateState(c.env).keys.lookup(c.env.DB, key, Date.now()) : null;
+    const context = key ? await c.get('state').keys.lookup(c.env.DB, key, Date.now()) : null;
     if (!context) {
       const message = key ? 'Invalid, disabled or revoked API key.' : 'Missing API key.';
       return errorResponse(c, protocol, await failureAnswer(c, message));

@@ -3,7 +3,7 @@
 // signal's outcome. Named fields, so no two adjacent numbers can be swapped unnoticed.
 import type { Candidate, ErrorClass, LogRecord, Protocol, Usage } from '../core/types';
 import type { KeyContext } from '../auth/key-context';
-import type { AttemptOutcome } from '../routing/live-signals';
+import type { AttemptOutcome } from '../signals/live-signals';
 import type { InboundRequest } from '../protocols/types';
 import { EMPTY_USAGE, estimateTokensFromText, usageCost, usageOf } from '../core/metering';
 

@@ -3,7 +3,7 @@
 // money are the caller's (attempt-loop.ts), from the report.
 import type { Candidate } from '../core/types';
 import type { InboundRequest, ResponseContext, UpstreamFailure, UpstreamRequest } from '../protocols/types';
-import type { LiveSignals } from '../routing/live-signals';
+import type { LiveSignals } from '../signals/live-signals';
 import { classifyUpstreamError, createStreamTranslator, translateResponse } from '../protocols';
 import { failedReport, liveOutcomeOf, meter, type AttemptReport } from './attempt-report';
 import { callUpstream, readTextWithin, TimeoutError } from './upstream';

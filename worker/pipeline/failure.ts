@@ -5,16 +5,9 @@
 import type { GatewayError } from '../errors';
 import type { UpstreamFailure } from '../protocols/types';
 
-/** The one conversion: the failure as an `upstream` gateway error, Retry-After included. */
-export function failureError(failure: UpstreamFailure): GatewayError {
-  return {
-    kind: 'upstream',
-    status: failure.status,
-    error_class: failure.error_class,
-    message: failure.message,
-    ...(failure.retry_after_s !== undefined ? { retry_after_s: failure.retry_after_s } : {}),
-  };
-}
+import { failureError } from '../protocols/shared/upstream-failure';
+
+export { failureError };
 
 /**
  * The reverse, for an error a stream translator observed inside the upstream's stream: an

@@ -7,7 +7,6 @@ import { validateConfig } from '../config/schema';
 import { applyConfig } from '../db/apply-config';
 import { readJsonBody } from '../pipeline/body';
 import { errorResponse } from '../pipeline/respond';
-import { isolateState } from '../state';
 import { noteAudit } from '../admin/request-admin';
 import { credentialKeyring } from '../secrets/keyring';
 
@@ -33,7 +32,7 @@ export async function applyConfigRoute(c: Context<AppEnv>): Promise<Response> {
       keys: config.keys.map((key) => ({ user: key.user, name: key.name })),
     },
   });
-  const state = isolateState(c.env);
+  const state = c.get('state');
   state.catalog.invalidate();
   state.keys.invalidate();
   return c.json({ applied: summary });

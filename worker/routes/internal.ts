@@ -3,8 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireSecret } from '../auth/admin';
-import { isolateState } from '../state';
-import { scoreTableSchema } from '../internal/score-store';
+import { scoreTableSchema } from '../scores/score-store';
 import { readJsonBody } from '../pipeline/body';
 import { errorResponse } from '../pipeline/respond';
 import { analyticsSender } from '../logs/shipper';
@@ -16,7 +15,7 @@ export const internalRoutes = new Hono<AppEnv>();
 internalRoutes.use('*', requireSecret('INTERNAL_SECRET'));
 
 internalRoutes.post('/scores', async (c) => {
-  const state = isolateState(c.env);
+  const state = c.get('state');
   const body = await readJsonBody(c.req.raw, 32 * 1024 * 1024);
   // An oversized body is a 413, anything else unreadable a 400 (the error says which).
   if (!body.ok) return errorResponse(c, 'openai', body.error);
@@ -30,7 +29,7 @@ internalRoutes.post('/scores', async (c) => {
 });
 
 internalRoutes.get('/health', async (c) => {
-  const state = isolateState(c.env);
+  const state = c.get('state');
   const snapshot = await state.scores.get(c.env.DB, Date.now());
   return c.json({
     ok: true,
@@ -40,7 +39,7 @@ internalRoutes.get('/health', async (c) => {
 });
 
 internalRoutes.post('/flush', async (c) => {
-  const state = isolateState(c.env);
+  const state = c.get('state');
   if (c.env.ANALYTICS_URL && c.env.INTERNAL_SECRET) {
     await state.shipper.flush(analyticsSender(c.env.ANALYTICS_URL, c.env.INTERNAL_SECRET));
     // Batches other requests are sending: wait (by polling, never on their promises) a moment.

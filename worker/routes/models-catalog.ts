@@ -3,7 +3,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import type { TokenPrice } from '../core/types';
-import { isolateState } from '../state';
 import { groupOf, scalePrice, type CatalogModel } from '../catalog/catalog';
 import { modelAllowed } from '../auth/key-context';
 
@@ -17,7 +16,7 @@ export interface VisibleModel {
 
 export async function visibleModels(c: Context<AppEnv>): Promise<VisibleModel[]> {
   const auth = c.get('auth');
-  const catalog = await isolateState(c.env).catalog.get(c.env.DB, Date.now());
+  const catalog = await c.get('state').catalog.get(c.env.DB, Date.now());
   const multiplier = groupOf(catalog, auth.group_id).price_multiplier;
   return [...catalog.models.values()]
     .filter((model) => modelAllowed(auth.models, model.id) && catalog.candidates.has(model.id))
@@ -27,7 +26,7 @@ export async function visibleModels(c: Context<AppEnv>): Promise<VisibleModel[]>
 
 /** One model by any of its names (id or alias), if this caller may see it. */
 export async function visibleModel(c: Context<AppEnv>, name: string): Promise<VisibleModel | null> {
-  const catalog = await isolateState(c.env).catalog.get(c.env.DB, Date.now());
+  const catalog = await c.get('state').catalog.get(c.env.DB, Date.now());
   const id = catalog.names.get(name);
   if (id === undefined) return null;
   return (await visibleModels(c)).find((entry) => entry.model.id === id) ?? null;

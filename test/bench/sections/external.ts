@@ -7,7 +7,7 @@ import { ROOT } from '../lib/contenders';
 
 export const EXTERNAL_SCRIPTS = {
   router: 'test/routing-sim/bench-plan.ts',
-  analytics: 'analytics-node/bench-ingest.ts',
+  analytics: 'test/bench/bench-ingest.ts',
   protocol: 'worker/protocols/bench-stream.ts',
 } as const;
 

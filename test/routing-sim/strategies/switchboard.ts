@@ -1,7 +1,7 @@
 // Ours: the real router (plan) over the pushed scores and the isolate's real LiveSignals.
 import { plan } from '../../../worker/core/routing/plan';
 import type { RoutingMode } from '../../../worker/core/routing/types';
-import { LiveSignals } from '../../../worker/routing/live-signals';
+import { LiveSignals } from '../../../worker/signals/live-signals';
 import type { Strategy } from './strategy';
 
 export function switchboard(mode: RoutingMode): Strategy {

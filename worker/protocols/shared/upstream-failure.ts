@@ -93,7 +93,18 @@ export function buildFailure(status: number, message: string | undefined, retryA
  * refused credential in a plain response.
  */
 export function upstreamErrorFrom(status: number, message: string | undefined, retryAfter?: number): GatewayError {
-  return { kind: 'upstream', ...buildFailure(status, message, retryAfter) };
+  return failureError(buildFailure(status, message, retryAfter));
+}
+
+/** The one conversion of a channel's failure into the error a client is told, Retry-After included. */
+export function failureError(failure: UpstreamFailure): GatewayError {
+  return {
+    kind: 'upstream',
+    status: failure.status,
+    error_class: failure.error_class,
+    message: failure.message,
+    ...(failure.retry_after_s !== undefined ? { retry_after_s: failure.retry_after_s } : {}),
+  };
 }
 
 /**

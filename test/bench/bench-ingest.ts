@@ -1,4 +1,4 @@
-// Benchmark (not part of npm test): `npx tsx analytics-node/bench-ingest.ts [--quick]`.
+// Benchmark (not part of npm test): `npx tsx test/bench/bench-ingest.ts [--quick]`.
 //  1. ingest rows/s through the real HTTP path (main.ts in its own process on port 0,
 //     keep-alive, batches of
 //     1,000 / 2,000 / 5,000 records, one and two connections), and the server's CPU time;
@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { LogRecord } from '../worker/core/types';
-import { createAnalyticsNode } from './app';
-import { openLogStore } from './log-store';
-import { ingestBodySchema } from './schemas';
-import { TEST_SECRET, makeRecord, temporaryDirectory } from './test-support';
+import type { LogRecord } from '../../worker/core/types';
+import { createAnalyticsNode } from '../../analytics-node/app';
+import { openLogStore } from '../../analytics-node/log-store';
+import { ingestBodySchema } from '../../analytics-node/schemas';
+import { TEST_SECRET, makeRecord, temporaryDirectory } from '../../analytics-node/test-support';
 
 const quick = process.argv.includes('--quick');
 const CHANNELS = 20;
@@ -80,9 +80,9 @@ interface ServerProcess {
 
 /** The real entry point (main.ts) in its own process, as in production. */
 async function startServerProcess(dbPath: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../analytics-node/main.ts')], {
     env: { ...process.env, ANALYTICS_PORT: '0', ANALYTICS_DB: dbPath, INTERNAL_SECRET: TEST_SECRET, WORKER_URL: '' },
-    cwd: path.join(import.meta.dirname, '..'),
+    cwd: path.join(import.meta.dirname, '../..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -294,7 +294,7 @@ console.log(
         load_average: os.loadavg().map((load) => round(load, 2)),
         date: new Date().toISOString(),
       },
-      command: `npx tsx analytics-node/bench-ingest.ts${quick ? ' --quick' : ''}`,
+      command: `npx tsx test/bench/bench-ingest.ts${quick ? ' --quick' : ''}`,
       ingest,
       server_side_per_row: [measureParse(2000)],
       recompute,
