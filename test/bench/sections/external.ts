@@ -8,7 +8,7 @@ import { ROOT } from '../lib/contenders';
 export const EXTERNAL_SCRIPTS = {
   router: 'test/routing-sim/bench-plan.ts',
   analytics: 'test/bench/bench-ingest.ts',
-  protocol: 'worker/protocols/bench-stream.ts',
+  protocol: 'test/bench/bench-stream.ts',
 } as const;
 
 export async function runExternal(section: keyof typeof EXTERNAL_SCRIPTS, quick: boolean, log: (line: string) => void) {
