@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { analytics, flushLogs, post, stack, waitFor } from './helpers';
+import { analytics, flushLogs, post, stack, waitFor, admin } from './helpers';
 import { rewriteSimulatorUrls } from '../../scripts/stack';
 
 const run = promisify(execFile);
@@ -22,16 +22,6 @@ const CHARGE_USD = 24 * 0.001;
 const acct = (extra: Record<string, unknown> = {}) => ({ model: 'm-acct', messages: [{ role: 'user', content: 'hi' }], max_tokens: 30, ...extra });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-async function admin(method: string, route: string, body?: unknown) {
-  const { workerUrl, adminKey } = stack();
-  const response = await fetch(`${workerUrl}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: text ? (JSON.parse(text) as any) : null };
-}
 
 async function keyInfo(key: string) {
   const response = await fetch(`${stack().workerUrl}/v1/key`, { headers: bearer(key) });

@@ -5,7 +5,7 @@
 // hand from test/e2e/config.json; the ledger debits the user exactly the logged prices.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flushLogs, post, stack, waitFor } from './helpers';
+import { flushLogs, post, stack, waitFor, admin } from './helpers';
 
 const USER = 'e2e-cache-payer';
 const NANO = 1_000_000_000;
@@ -15,16 +15,6 @@ const COST = { input: 2, output: 10, read: 0.2, write: 2.5, write1h: 4 };
 let key = '';
 const charged: number[] = [];
 
-async function admin(method: string, route: string, body?: unknown) {
-  const { workerUrl, adminKey } = stack();
-  const response = await fetch(`${workerUrl}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as any) : null };
-}
 
 async function finalRecord(requestId: string): Promise<any> {
   const { analyticsUrl, internalSecret } = stack();

@@ -34,6 +34,18 @@ export async function post(path: string, body: unknown, headers: Record<string, 
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/** A call to the worker's admin API with the stack's admin key: status, text and parsed JSON. */
+export async function admin(method: string, route: string, body?: unknown) {
+  const { workerUrl, adminKey } = stack();
+  const response = await fetch(`${workerUrl}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: text ? (JSON.parse(text) as any) : null };
+}
+
 export async function simulator(path: string, method = 'GET', body?: unknown) {
   const response = await fetch(`${stack().simUrl}${path}`, {
     method,

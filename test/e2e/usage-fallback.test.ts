@@ -4,7 +4,7 @@
 // text the client received (never the rendered JSON, never zero for a stream). Checked end
 // to end: the log record, then the user's balance after the ledger reached D1.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flushLogs, post, stack, waitFor } from './helpers';
+import { flushLogs, post, stack, waitFor, admin } from './helpers';
 
 const USER = 'e2e-nousage-payer';
 /** m-nousage: price $1 / $2 per million input / output tokens; ch-nousage cost $0.5 / $1. */
@@ -13,16 +13,6 @@ const COST = { input: 0.5, output: 1 };
 const NANO = 1_000_000_000;
 let key = '';
 
-async function admin(method: string, route: string, body?: unknown) {
-  const { workerUrl, adminKey } = stack();
-  const response = await fetch(`${workerUrl}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as any) : null };
-}
 
 /** The log records of one request, once the analytics node has them. */
 async function loggedAttempts(requestId: string): Promise<any[]> {
