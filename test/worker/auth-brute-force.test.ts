@@ -110,4 +110,18 @@ describe('failed authentications from one address', () => {
     for (let host = 1; host <= 5; host++) expect((await send('/v1/chat/completions', {}, `2001:db8:7:7::${host}`, '{}', { ...POLICY, AUTH_DELAY_STEP_MS: '1' })).status).toBe(401);
     expect((await send('/v1/chat/completions', {}, '2001:db8:7:7:ffff::9', '{}', { ...POLICY, AUTH_DELAY_STEP_MS: '1' })).status).toBe(429);
   });
+
+  it('the admin API is guarded the same way, and the right admin key still passes', async () => {
+    const address = '198.51.100.70';
+    const fast = { ...POLICY, AUTH_DELAY_STEP_MS: '1' };
+    for (let failure = 1; failure <= 5; failure++) {
+      expect((await send('/admin/users', { authorization: 'Bearer not-the-admin-key' }, address, '{}', fast)).status, `failure ${failure}`).toBe(401);
+    }
+    const refused = await send('/admin/users', { authorization: 'Bearer not-the-admin-key' }, address, '{}', fast);
+    expect(refused.status).toBe(429);
+    expect(shapeProblem('openai', 429, refused.json)).toBeNull();
+    // A valid admin key from the blocked address reaches validation (400), not the guard.
+    const valid = await send('/admin/users', { authorization: `Bearer ${env.ADMIN_KEY}` }, address, '{}', fast);
+    expect(valid.status).toBe(400);
+  });
 });

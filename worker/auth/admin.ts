@@ -10,6 +10,7 @@ import type { AppEnv } from '../env';
 import { numberSetting } from '../env';
 import { secretsEqual, sha256Hex } from '../util/crypto';
 import { errorResponse } from '../pipeline/respond';
+import { failureAnswer } from './authenticate';
 import { adminKeyStore } from '../admin/admin-key-store';
 import { BOOTSTRAP_IDENTITY, scopeAllows, type AdminIdentity } from '../admin/scopes';
 import { setAdminIdentity } from '../admin/request-admin';
@@ -30,7 +31,7 @@ export function requireSecret(binding: 'ADMIN_KEY' | 'INTERNAL_SECRET'): Middlew
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async function requireAdmin(c, next) {
     const identity = await adminIdentity(c);
-    if (!identity) return errorResponse(c, 'openai', { kind: 'unauthorized', message: 'Missing or invalid credentials.' });
+    if (!identity) return errorResponse(c, 'openai', await failureAnswer(c, 'Missing or invalid credentials.'));
     if (!scopeAllows(identity.scope, c.req.method, c.req.path)) {
       return errorResponse(c, 'openai', { kind: 'forbidden', message: `The admin key "${identity.name}" (${identity.scope}) may not ${c.req.method} ${c.req.path}.` });
     }

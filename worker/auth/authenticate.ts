@@ -35,8 +35,11 @@ export function authenticate(protocolOf: ProtocolOf): MiddlewareHandler<AppEnv> 
   };
 }
 
-/** The error for a failed authentication: a 401 (perhaps delayed) or, for a blocked address, a 429. */
-async function failureAnswer(c: Context<AppEnv>, message: string): Promise<GatewayError> {
+/**
+ * The error for a failed authentication, on client and admin routes alike: a 401 (perhaps
+ * delayed) or, for a blocked address, a 429. One guard per isolate counts both.
+ */
+export async function failureAnswer(c: Context<AppEnv>, message: string): Promise<GatewayError> {
   const address = clientAddress(c.req.raw);
   if (address === null) return { kind: 'unauthorized', message };
   const verdict = await guard.onFailure(c.env, address, Date.now(), failurePolicyOf(c.env));
