@@ -61,7 +61,12 @@ describe('the loop', () => {
     await patchProvider('e2e-down-1', { down: true });
     // Traffic while the fault is discovered: retries hide it from clients. Keep it flowing
     // until a pushed score table knows (the isolate's breaker already protects clients).
+    // The breaker starves the broken channel of attempts, so how fast the node sees the
+    // failure streak it needs depends on probe timing; one client pinned to that channel
+    // (provider.only, as a real client may be) makes the evidence arrive on every round.
     await waitFor(async () => {
+      const pinned = await post('/v1/chat/completions', { ...chat('m-down', 'pinned'), provider: { only: ['ch-down-1'] } }, auth);
+      expect(pinned.status).toBeGreaterThanOrEqual(500);
       for (let i = 0; i < 5; i++) {
         const result = await post('/v1/chat/completions', chat('m-down', `discover ${i}`), auth);
         expect(result.status).toBe(200);
@@ -70,7 +75,7 @@ describe('the loop', () => {
       await flushLogs();
       const { json } = await analytics('/scores');
       return json.entries.find((entry: any) => entry.channel_id === 'ch-down-1' && entry.down);
-    }, 25_000, 300);
+    }, 40_000, 300);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // one more push interval
     let firstAttemptsOnDown = 0;
     const total = 40;
