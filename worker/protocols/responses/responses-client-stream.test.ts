@@ -1,9 +1,9 @@
 // The Responses API as a client format: the rendered response object and the typed event stream.
+import { context } from '../../../test/support/protocol-helpers';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../core/metering';
 import type { CanonicalStreamEvent } from '../canonical';
 import type { ResponsesInbound } from '../inbound';
-import type { ResponseContext } from '../types';
 import { stateFromClient } from '../shared/reasoning-state';
 import { parseResponsesInbound } from './request';
 import { renderResponsesResponse } from './response-render';
@@ -11,13 +11,6 @@ import { createResponsesStreamEncoder } from './stream-encoder';
 import { classifyOpenaiError, renderOpenaiError } from '../shared/openai-errors';
 import { responsesErrorFromObject } from './errors';
 
-const context: ResponseContext = {
-  request_id: 'req_test_1',
-  model: 'catalog-model',
-  created_ms: 1_700_000_000_000,
-  channel_id: 'acme-east',
-  price: { input_per_mtok: 1, output_per_mtok: 2 },
-};
 
 function responsesInbound(body: Record<string, unknown>): ResponsesInbound {
   const raw = JSON.stringify({ model: 'm', input: 'hi', ...body });

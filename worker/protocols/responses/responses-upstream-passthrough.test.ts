@@ -1,9 +1,10 @@
+import { context } from '../../../test/support/protocol-helpers';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../core/metering';
 import type { ResponsesInbound } from '../inbound';
-import type { ResponseContext, SourceEvent, UpstreamTarget } from '../types';
+import type { SourceEvent, UpstreamTarget } from '../types';
 import { createResponsesPassthroughStream, passthroughResponsesRequest, passthroughResponsesResponse } from './passthrough';
 import { parseResponsesInbound } from './request';
 
@@ -19,13 +20,6 @@ function chunks(name: string): SourceEvent[] {
 const wire = (events: SourceEvent[]): string => events.map((event) => `event: ${event.event}\ndata: ${event.data}\n\n`).join('');
 
 const target: UpstreamTarget = { dialect: 'openai-responses', base_url: 'https://upstream.test/', upstream_model: 'gpt-5-2025-08-07', api_key: 'sk-secret-key-123' };
-const context: ResponseContext = {
-  request_id: 'req_test_1',
-  model: 'catalog-model',
-  created_ms: 1_700_000_000_000,
-  channel_id: 'acme-east',
-  price: { input_per_mtok: 1, output_per_mtok: 2 },
-};
 
 /** The client's request as the route parses it (the stream flag comes from the body). */
 function inbound(raw: string): ResponsesInbound {
