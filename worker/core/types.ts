@@ -105,6 +105,42 @@ export interface LogRecord {
   price_usd: number;
   /** True for the attempt whose result went to the client. */
   final: boolean;
+  /** How the router chose, on the first attempt's record only (absent on later attempts and from older workers). */
+  decision?: DecisionRecord;
+}
+
+/** One candidate as the router saw it when it planned a request. */
+export interface DecisionCandidate {
+  channel_id: string;
+  model: string;
+  /** Normalised components in [0, 1], higher is better; absent for a rejected candidate. */
+  components?: { margin: number; ttft: number; throughput: number; reliability: number; load: number };
+  utility: number;
+  /** Probability of being chosen first. */
+  probability: number;
+  /** The hard constraint that removed it (`provider.ignore`, `context_length`, `down`, …). */
+  rejected?: string;
+}
+
+/**
+ * The router's decision for one request, persisted by the analytics node (`decisions` table)
+ * for the routing explorer: the candidates with their components and probabilities (the
+ * most probable first, at most 16; `total_candidates` says how many there were), the
+ * channel each attempt was planned on, and why the first one won.
+ */
+export interface DecisionRecord {
+  mode: string;
+  rule: 'sample' | 'order' | 'sort' | 'none';
+  temperature: number;
+  exploration: number;
+  weights: { margin: number; ttft: number; throughput: number; reliability: number };
+  score_version: number;
+  total_candidates: number;
+  candidates: DecisionCandidate[];
+  /** Channel ids in plan order (the attempts that may follow). */
+  plan: string[];
+  /** One line: why the first attempt's channel won (`sampled p=.62, highest utility .81` …). */
+  reason: string;
 }
 
 /**
