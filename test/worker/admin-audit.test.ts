@@ -76,6 +76,7 @@ const CASES: Case[] = [
   },
   { route: 'PATCH /admin/channels/{id}', path: () => '/admin/channels/ac1', body: () => ({ api_key: PATCHED_CREDENTIAL, weight: 2 }), entity: 'channel', action: 'update' },
   { route: 'DELETE /admin/channels/{id}', path: () => '/admin/channels/ac1', entity: 'channel', action: 'disable' },
+  { route: 'POST /admin/channels/{id}/test', path: () => '/admin/channels/ac1/test', body: () => ({}), entity: 'channel', action: 'test' },
   { route: 'POST /admin/channels/rotate-credentials', path: () => '/admin/channels/rotate-credentials', body: () => ({}), entity: 'channel_credentials', action: 'rotate', owner: true, mayRefuse: true },
   { route: 'POST /admin/models', path: () => '/admin/models', body: () => ({ id: 'am1', price: { input_per_mtok: 1, output_per_mtok: 1 } }), entity: 'model', action: 'create' },
   { route: 'PATCH /admin/models/{id}', path: () => '/admin/models/am1', body: () => ({ price: { input_per_mtok: 2, output_per_mtok: 2 } }), entity: 'model', action: 'update' },

@@ -70,7 +70,7 @@ adminKeyRoutes.delete('/:id', async (c) => {
   if (current.status === 'revoked') return invalid(c, 'id', `id: admin key "${id}" is already revoked`, 409);
   const now = Date.now();
   const [row] = await db.update(adminKeys).set({ status: 'revoked', revoked_at: now, updated_at: now }).where(eq(adminKeys.id, id)).returning();
-  adminKeyStore.invalidate(current.hash);
+  adminKeyStore.invalidate({ hash: current.hash, id: current.id });
   return c.json(adminKeyView(row!));
 });
 

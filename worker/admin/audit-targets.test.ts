@@ -17,6 +17,8 @@ describe('scopeAllows', () => {
     ['operator', 'DELETE', '/admin/admin-keys/adk_1', false],
     ['operator', 'POST', '/admin/channels/rotate-credentials', false],
     ['operator', 'POST', '/admin/credentials/rotate', false],
+    ['operator', 'POST', '/admin/channels/c1/test', true],
+    ['read-only', 'POST', '/admin/channels/c1/test', false],
     ['owner', 'POST', '/admin/admin-keys', true],
     ['owner', 'POST', '/admin/channels/rotate-credentials', true],
   ] as const)('%s %s %s → %s', (scope, method, path, allowed) => {
@@ -37,6 +39,7 @@ describe('auditTarget', () => {
     ['POST', '/admin/channels/rotate-credentials', { entity_type: 'channel_credentials', entity_id: null, action: 'rotate', view: null }],
     ['PATCH', '/admin/channels/rotate-credentials', { entity_type: 'channel', entity_id: 'rotate-credentials', action: 'update' }],
     ['DELETE', '/admin/admin-keys/adk', { entity_type: 'admin_key', action: 'revoke' }],
+    ['POST', '/admin/channels/c1/test', { entity_type: 'channel', entity_id: 'c1', action: 'test', view: null }],
     ['POST', '/admin/something/new/verb', { entity_type: 'something', entity_id: 'new', action: 'post verb', view: null }],
   ] as const)('%s %s', (method, path, expected) => {
     expect(auditTarget(method, path)).toMatchObject(expected);

@@ -31,6 +31,11 @@ export function auditTarget(method: string, path: string): AuditTarget {
   if (resource === 'channels' && id === 'rotate-credentials' && segments.length === 2 && verb === 'POST') {
     return { entity_type: 'channel_credentials', entity_id: null, action: 'rotate', view: null };
   }
+  // "Test now" changes nothing stored, but it spends real money upstream: who ran it, and the
+  // result (the answer), are on record.
+  if (resource === 'channels' && id !== null && sub === 'test' && segments.length === 3 && verb === 'POST') {
+    return { entity_type: 'channel', entity_id: id, action: 'test', view: null };
+  }
   if (resource === 'credentials') return { entity_type: 'channel_credentials', entity_id: null, action: id ?? verb.toLowerCase(), view: null };
   if (resource === 'users' && id !== null && sub === 'credits' && segments.length === 3) {
     return { entity_type: 'user', entity_id: id, action: 'credit', view: 'user' };

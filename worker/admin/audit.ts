@@ -8,7 +8,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { eq } from 'drizzle-orm';
 import type { AppEnv } from '../env';
 import { apiKeys, auditLog, groups, models, users } from '../db/schema';
-import { auditTarget, type ViewKind } from './audit-targets';
+import { auditTarget, type AuditTarget, type ViewKind } from './audit-targets';
 import { scrubSecrets } from './audit-scrub';
 import { auditNoteOf } from './request-admin';
 import { isReadMethod, type AdminIdentity } from './scopes';
@@ -19,10 +19,20 @@ import { loadView as loadChannelView } from './channels';
 import { modelView } from './models';
 import { loadAdminKeyView } from './admin-keys';
 
-export async function auditChange(c: Context<AppEnv>, identity: AdminIdentity, next: Next): Promise<void> {
+/**
+ * Who made a change: an admin identity, or an end user acting on their own account through
+ * the console (`user:<id>`, scope `user`: worker/routes/internal-users.ts).
+ */
+export interface AuditActor {
+  id: string;
+  name: string;
+  scope: AdminIdentity['scope'] | 'user';
+}
+
+/** `target` defaults to what the /admin path names; other routes say what they change. */
+export async function auditChange(c: Context<AppEnv>, identity: AuditActor, next: Next, target: AuditTarget = auditTarget(c.req.method, c.req.path)): Promise<void> {
   const method = c.req.method.toUpperCase();
   if (isReadMethod(method)) return next();
-  const target = auditTarget(method, c.req.path);
   const before = target.view && target.entity_id !== null ? await loadEntityView(c.env.DB, target.view, target.entity_id) : null;
   await next();
   if (c.res.status < 200 || c.res.status >= 300) return;

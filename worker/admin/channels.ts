@@ -16,6 +16,7 @@ import { errorResponse } from '../pipeline/respond';
 import { credentialSealer } from '../secrets/credential-sealer';
 import { describeStored } from '../secrets/sealed-credential';
 import { rotateCredentialsRoute } from '../secrets/rotate-route';
+import { channelTestRoute } from './channel-test';
 
 const patchSchema = z
   .strictObject({
@@ -71,6 +72,9 @@ channelRoutes.post('/', async (c) => {
 
 // Before '/:id' routes: only the worker holds the keys, so rotation is an admin call.
 channelRoutes.post('/rotate-credentials', rotateCredentialsRoute);
+
+// "Test now": one real request through this channel alone, enabled or not (channel-test.ts).
+channelRoutes.post('/:id/test', channelTestRoute);
 
 channelRoutes.get('/:id', async (c) => {
   const view = await loadView(c.env.DB, c.req.param('id'));

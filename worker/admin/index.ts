@@ -49,6 +49,7 @@ export const ADMIN_ROUTES: ReadonlyArray<readonly [method: string, path: string]
   ['GET', '/admin/channels/{id}'],
   ['PATCH', '/admin/channels/{id}'],
   ['DELETE', '/admin/channels/{id}'],
+  ['POST', '/admin/channels/{id}/test'],
   ['POST', '/admin/channels/rotate-credentials'],
   ['GET', '/admin/models'],
   ['POST', '/admin/models'],

@@ -1,7 +1,11 @@
 // /admin/keys: API keys. The plaintext (`sk-sb-` + 192 random bits) is shown once, in the
 // answer to POST; D1 keeps only its SHA-256 and a display prefix, and no answer ever carries
 // the hash. Revocation (DELETE) is final; disabling (PATCH status) is not.
-import { Hono } from 'hono';
+//
+// The operations (create, change, revoke) are exported for the per-user account routes
+// (worker/routes/internal-users.ts), which narrow the schemas and the key set to one user:
+// one mechanism for validation and storage, whoever calls it.
+import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { z } from 'zod';
@@ -22,27 +26,61 @@ const limits = {
   expires_at: z.number().int().positive().nullable(),
 };
 
-const createSchema = keySchema
+export const keyCreateSchema = keySchema
   .omit({ key: true })
   .extend({ expires_at: limits.expires_at.default(null) });
 
-const patchSchema = z
+export const keyPatchSchema = z
   .strictObject({ name: keySchema.shape.name, status: z.enum(['active', 'disabled']), ...limits })
   .partial();
+
+export type KeyCreate = z.infer<typeof keyCreateSchema>;
+export type KeyPatch = z.infer<typeof keyPatchSchema>;
 
 export const keyRoutes = new Hono<AppEnv>();
 
 keyRoutes.get('/', async (c) => {
   const user = c.req.query('user');
-  const db = drizzle(c.env.DB);
-  const rows = await (user ? db.select().from(apiKeys).where(eq(apiKeys.user_id, user)) : db.select().from(apiKeys)).orderBy(apiKeys.created_at, apiKeys.id);
-  return c.json({ data: rows.map(keyView) });
+  return c.json({ data: (await listKeys(c.env.DB, user)).map(keyView) });
 });
 
 keyRoutes.post('/', async (c) => {
-  const body = await parseBody(c, createSchema);
+  const body = await parseBody(c, keyCreateSchema);
   if (!body.ok) return body.response;
-  const key = body.value;
+  return createKey(c, body.value);
+});
+
+keyRoutes.get('/:id', async (c) => {
+  const row = await loadKey(c.env.DB, c.req.param('id'));
+  return row ? c.json(keyView(row)) : notFound(c, 'key', c.req.param('id'));
+});
+
+keyRoutes.patch('/:id', async (c) => {
+  const body = await parseBody(c, keyPatchSchema);
+  if (!body.ok) return body.response;
+  const current = await loadKey(c.env.DB, c.req.param('id'));
+  if (!current) return notFound(c, 'key', c.req.param('id'));
+  return changeKey(c, current, body.value);
+});
+
+keyRoutes.delete('/:id', async (c) => {
+  const current = await loadKey(c.env.DB, c.req.param('id'));
+  if (!current) return notFound(c, 'key', c.req.param('id'));
+  return revokeKey(c, current);
+});
+
+export async function listKeys(database: D1Database, user?: string): Promise<ApiKeyRow[]> {
+  const db = drizzle(database);
+  return (user ? db.select().from(apiKeys).where(eq(apiKeys.user_id, user)) : db.select().from(apiKeys)).orderBy(apiKeys.created_at, apiKeys.id);
+}
+
+export async function loadKey(database: D1Database, id: string): Promise<ApiKeyRow | null> {
+  const [row] = await drizzle(database).select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Store a new key for an existing user; 201 with the plaintext, the only time it is shown. */
+export async function createKey(c: Context<AppEnv>, key: KeyCreate): Promise<Response> {
   const db = drizzle(c.env.DB);
   const owner = await db.select({ id: users.id }).from(users).where(eq(users.id, key.user)).limit(1);
   if (owner.length === 0) return invalid(c, 'user', `user: unknown user "${key.user}"`);
@@ -66,22 +104,11 @@ keyRoutes.post('/', async (c) => {
     })
     .returning();
   return c.json({ ...keyView(row!), key: plaintext }, 201);
-});
+}
 
-keyRoutes.get('/:id', async (c) => {
-  const [row] = await drizzle(c.env.DB).select().from(apiKeys).where(eq(apiKeys.id, c.req.param('id'))).limit(1);
-  return row ? c.json(keyView(row)) : notFound(c, 'key', c.req.param('id'));
-});
-
-keyRoutes.patch('/:id', async (c) => {
-  const body = await parseBody(c, patchSchema);
-  if (!body.ok) return body.response;
-  const db = drizzle(c.env.DB);
-  const id = c.req.param('id');
-  const [current] = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
-  if (!current) return notFound(c, 'key', id);
+/** Apply a validated patch; a revoked key cannot be changed (409). */
+export async function changeKey(c: Context<AppEnv>, current: ApiKeyRow, patch: KeyPatch): Promise<Response> {
   if (current.status === 'revoked') return invalid(c, 'status', 'status: a revoked key cannot be changed', 409);
-  const patch = body.value;
   const set: Partial<ApiKeyRow> = { updated_at: Date.now() };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.status !== undefined) set.status = patch.status;
@@ -92,19 +119,17 @@ keyRoutes.patch('/:id', async (c) => {
   if (patch.budget_monthly_usd !== undefined) set.budget_monthly_usd = patch.budget_monthly_usd;
   if (patch.routing !== undefined) set.routing = JSON.stringify(patch.routing);
   if (patch.expires_at !== undefined) set.expires_at = patch.expires_at;
-  const [row] = await db.update(apiKeys).set(set).where(eq(apiKeys.id, id)).returning();
+  const [row] = await drizzle(c.env.DB).update(apiKeys).set(set).where(eq(apiKeys.id, current.id)).returning();
   c.get('state').keys.invalidate(current.hash);
   return c.json(keyView(row!));
-});
+}
 
 /** Revoke: final. The key stops working in this isolate at once, elsewhere within KEY_CACHE_TTL_MS. */
-keyRoutes.delete('/:id', async (c) => {
-  const db = drizzle(c.env.DB);
-  const [row] = await db.update(apiKeys).set({ status: 'revoked', updated_at: Date.now() }).where(eq(apiKeys.id, c.req.param('id'))).returning();
-  if (!row) return notFound(c, 'key', c.req.param('id'));
-  c.get('state').keys.invalidate(row.hash);
-  return c.json(keyView(row));
-});
+export async function revokeKey(c: Context<AppEnv>, current: ApiKeyRow): Promise<Response> {
+  const [row] = await drizzle(c.env.DB).update(apiKeys).set({ status: 'revoked', updated_at: Date.now() }).where(eq(apiKeys.id, current.id)).returning();
+  c.get('state').keys.invalidate(current.hash);
+  return c.json(keyView(row!));
+}
 
 function newKey(): string {
   const bytes = new Uint8Array(24);

@@ -18,6 +18,12 @@ export async function parseBody<S extends z.ZodType>(c: Context<AppEnv>, schema:
   const parsed = schema.safeParse(body.value.json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    // A field the route does not take is named in `param` like any other bad field (zod
+    // reports it on the enclosing object), so a caller learns which one to drop.
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+      const path = formatPath([...issue.path, issue.keys[0]!]);
+      return { ok: false, response: invalid(c, path, `${path}: not accepted by this route`) };
+    }
     const path = formatPath(issue.path);
     return { ok: false, response: invalid(c, path, `${path}: ${issue.message}`) };
   }

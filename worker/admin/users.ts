@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { desc, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { z } from 'zod';
-import type { AppEnv } from '../env';
+import type { AppEnv, Bindings } from '../env';
 import { userSchema } from '../config/schema';
 import { balanceEntries, groups, users, type UserRow } from '../db/schema';
 import { creditBalance } from '../accounts/balance';
@@ -57,22 +57,9 @@ userRoutes.post('/', async (c) => {
 });
 
 userRoutes.get('/:id', async (c) => {
-  const [row] = await drizzle(c.env.DB).select().from(users).where(eq(users.id, c.req.param('id'))).limit(1);
+  const row = await loadUser(c.env.DB, c.req.param('id'));
   if (!row) return notFound(c, 'user', c.req.param('id'));
-  let account: Record<string, number> | null = null;
-  try {
-    const status = await accountOf(c.env, row.id).status({ user_id: row.id, key_id: '', now: Date.now() });
-    account = {
-      available_usd: nanoToUsd(status.available_nanousd),
-      reserved_usd: nanoToUsd(status.reserved_nanousd),
-      unledgered_usd: nanoToUsd(status.unledgered_nanousd),
-      open_reservations: status.open_reservations,
-      month_spend_usd: nanoToUsd(status.user_month_nanousd),
-    };
-  } catch {
-    // The stored view is still worth answering with.
-  }
-  return c.json({ ...userView(row), account });
+  return c.json(await userDetail(c.env, row));
 });
 
 userRoutes.patch('/:id', async (c) => {
@@ -118,13 +105,38 @@ userRoutes.post('/:id/credits', async (c) => {
 });
 
 userRoutes.get('/:id/ledger', async (c) => {
-  const id = c.req.param('id');
-  const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
-  const rows = await drizzle(c.env.DB).select().from(balanceEntries).where(eq(balanceEntries.user_id, id)).orderBy(desc(balanceEntries.id)).limit(limit);
-  return c.json({
-    data: rows.map((row) => ({ id: row.id, kind: row.kind, amount_usd: nanoToUsd(row.amount_nanousd), amount_nanousd: row.amount_nanousd, reference: row.reference, note: row.note, created_at: row.created_at })),
-  });
+  return c.json({ data: await journalOf(c.env.DB, c.req.param('id'), c.req.query('limit')) });
 });
+
+export async function loadUser(database: D1Database, id: string): Promise<UserRow | null> {
+  const [row] = await drizzle(database).select().from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The stored view plus `account`: what the user's account object holds now (null if unreachable). */
+export async function userDetail(env: Bindings, row: UserRow) {
+  let account: Record<string, number> | null = null;
+  try {
+    const status = await accountOf(env, row.id).status({ user_id: row.id, key_id: '', now: Date.now() });
+    account = {
+      available_usd: nanoToUsd(status.available_nanousd),
+      reserved_usd: nanoToUsd(status.reserved_nanousd),
+      unledgered_usd: nanoToUsd(status.unledgered_nanousd),
+      open_reservations: status.open_reservations,
+      month_spend_usd: nanoToUsd(status.user_month_nanousd),
+    };
+  } catch {
+    // The stored view is still worth answering with.
+  }
+  return { ...userView(row), account };
+}
+
+/** The user's balance journal, newest first (`limit` 1–1000, default 100). */
+export async function journalOf(database: D1Database, id: string, limitText: string | undefined) {
+  const limit = Math.min(1000, Math.max(1, Number(limitText ?? 100) || 100));
+  const rows = await drizzle(database).select().from(balanceEntries).where(eq(balanceEntries.user_id, id)).orderBy(desc(balanceEntries.id)).limit(limit);
+  return rows.map((row) => ({ id: row.id, kind: row.kind, amount_usd: nanoToUsd(row.amount_nanousd), amount_nanousd: row.amount_nanousd, reference: row.reference, note: row.note, created_at: row.created_at }));
+}
 
 async function groupExists(db: D1Database, id: string): Promise<boolean> {
   const rows = await drizzle(db).select({ id: groups.id }).from(groups).where(eq(groups.id, id)).limit(1);

@@ -1,5 +1,6 @@
 // Internal routes between the analytics node and the worker, guarded by INTERNAL_SECRET:
-// the score push, ledger batches, and a health view of this isolate's counters.
+// the score push, ledger batches, a health view of this isolate's counters, and the per-user
+// account routes the console calls for its signed-in end users (internal-users.ts).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireSecret } from '../auth/admin';
@@ -9,10 +10,13 @@ import { errorResponse } from '../pipeline/respond';
 import { analyticsSender } from '../logs/shipper';
 import { applyLedgerBatch, ledgerBatchSchema } from '../accounts/ledger-apply';
 import { formatPath } from '../config/schema';
+import { internalUserRoutes } from './internal-users';
 
 export const internalRoutes = new Hono<AppEnv>();
 
 internalRoutes.use('*', requireSecret('INTERNAL_SECRET'));
+
+internalRoutes.route('/users', internalUserRoutes);
 
 internalRoutes.post('/scores', async (c) => {
   const state = c.get('state');
