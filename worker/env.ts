@@ -42,6 +42,12 @@ export interface Bindings {
   LOG_MAX_AGE_MS?: string;
   /** Cache lifetimes (ms) for keys and the catalog. */
   KEY_CACHE_TTL_MS?: string;
+  /** Admission leases (worker/accounts/lease.ts): the most money one lease holds beyond a request's need, USD (0.05). */
+  LEASE_SLICE_MAX_USD?: string;
+  /** …and the share of the available balance it may take (0.05). */
+  LEASE_SLICE_FRACTION?: string;
+  /** Share of a key's RPM / TPM one lease takes at a time (0.1). */
+  LEASE_RATE_FRACTION?: string;
   CATALOG_TTL_MS?: string;
   /** Channel credentials referenced as env:NAME live here too. */
   [name: string]: unknown;

@@ -8,6 +8,9 @@ import { ScoreStore } from './scores/score-store';
 import { LogShipper } from './logs/shipper';
 import { LiveSignals } from './signals/live-signals';
 import { numberSetting, type Bindings } from './env';
+import { accountOf } from './accounts/account-client';
+import { usdToNano } from './accounts/account-types';
+import { LeaseBook } from './accounts/lease';
 
 export interface IsolateState {
   keys: KeyStore;
@@ -15,6 +18,8 @@ export interface IsolateState {
   scores: ScoreStore;
   shipper: LogShipper;
   live: LiveSignals;
+  /** This isolate's admission leases, one per key in use. */
+  leases: LeaseBook;
   settings: {
     ttftTimeoutMs: number;
     idleTimeoutMs: number;
@@ -37,6 +42,11 @@ export function isolateState(env: Bindings): IsolateState {
       bufferLimit: 50_000,
     }),
     live: new LiveSignals(),
+    leases: new LeaseBook((userId, input) => accountOf(env, userId).lease(input), {
+      sliceMaxNanousd: usdToNano(numberSetting(env.LEASE_SLICE_MAX_USD, 0.05)),
+      sliceFraction: numberSetting(env.LEASE_SLICE_FRACTION, 0.05),
+      rateFraction: numberSetting(env.LEASE_RATE_FRACTION, 0.1),
+    }),
     settings: {
       ttftTimeoutMs: numberSetting(env.UPSTREAM_TTFT_TIMEOUT_MS, 30_000),
       idleTimeoutMs: numberSetting(env.UPSTREAM_IDLE_TIMEOUT_MS, 60_000),

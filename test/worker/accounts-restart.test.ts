@@ -73,9 +73,10 @@ describe('rate windows across an account-object restart', () => {
 
   it('forgets nothing but the expired: buckets older than the minute are neither restored nor kept', async () => {
     const account = await seedUser('restart-prune');
-    expect((await account().admit(request('restart-prune'))).ok).toBe(true);
+    const limits = { ...NO_LIMITS, rpm: 100 };
+    expect((await account().admit(request('restart-prune', { limits }))).ok).toBe(true);
     // Over a minute later: the sweep deletes the old second's row.
-    expect((await account().admit(request('restart-prune', { now: T0 + 62_000 }))).ok).toBe(true);
+    expect((await account().admit(request('restart-prune', { limits, now: T0 + 62_000 }))).ok).toBe(true);
     await restart(account);
     const status = await account().status({ user_id: 'restart-prune', key_id: 'k1', now: T0 + 62_500 });
     expect(status.key.requests_last_minute).toBe(1);

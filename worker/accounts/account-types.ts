@@ -54,10 +54,15 @@ export interface AccountStatus {
   balance_version: number;
   /** Settled since that balance, not yet in a ledger batch. */
   unledgered_nanousd: number;
-  /** Held by requests in flight. */
+  /** Held by requests in flight (as their isolates last reported). */
   reserved_nanousd: number;
+  /** What the user can still spend: balance − unledgered − reserved. */
   available_nanousd: number;
+  /** Held by admission leases (isolates' slices, requests in flight included): not admissible elsewhere. */
+  leased_nanousd: number;
   open_reservations: number;
+  /** SQL statements that wrote since this object instance started (for the write budget's test). */
+  storage_writes: number;
   user_month_nanousd: number;
   key: { day_nanousd: number; month_nanousd: number; total_nanousd: number; requests_last_minute: number; tokens_last_minute: number };
 }
@@ -71,3 +76,73 @@ export function usdToNano(usd: number): number {
 export function nanoToUsd(nano: number): number {
   return nano / NANO_PER_USD;
 }
+
+/** A request settled under a lease: what it cost and which request slot it used. */
+export interface LeaseCharge {
+  request_id: string;
+  /** The rate slot it used (null when the key has no RPM/TPM limit). */
+  slot: string | null;
+  charge_nanousd: number;
+  /** Tokens it actually used (input + output), for the TPM window. */
+  tokens: number;
+  /** When it settled (decides the budget period it counts in). */
+  at: number;
+}
+
+/**
+ * One call from an isolate about its lease on one key: report what settled since the last
+ * call, hand back what it does not need, and (when `need_nanousd` > 0) ask for more.
+ * The report is applied even when the top-up is refused. See lease.ts.
+ */
+export interface LeaseInput {
+  user_id: string;
+  key_id: string;
+  /** Chosen by the isolate, stable for the lease's life. */
+  lease_id: string;
+  now: number;
+  limits: AccountLimits;
+  /** The waiting request's reservation (0: report only). */
+  need_nanousd: number;
+  /** The waiting request's input estimate, for TPM. */
+  need_tokens: number;
+  /**
+   * How much money to hold beyond `need_nanousd` when the balance and budgets allow (0:
+   * exactly the need). With `need_nanousd` 0 and a slice, a top-up ahead of need: granted
+   * what fits, never refused.
+   */
+  slice_nanousd: number;
+  /** …but never more than this share of the available balance (0–1). */
+  slice_fraction: number;
+  /** Request slots to ask for on a rate-limited key (at least 1 when need_nanousd > 0). */
+  slice_requests: number;
+  /** Token allowance to ask for beyond need_tokens on a TPM-limited key. */
+  slice_tokens: number;
+  settled: LeaseCharge[];
+  /** Money the isolate gives back (free, not reserved by any request in flight). */
+  return_nanousd: number;
+  /** Unused slots given back. */
+  return_slots: string[];
+  /** Token allowance given back (negative: the settled requests used more than their estimates). */
+  return_tokens: number;
+  /** The isolate is done with the lease: whatever it still holds is released. */
+  close: boolean;
+  /**
+   * Reservations of this lease's requests in flight, after this report (the waiting request's
+   * need not included: the object adds it when granted). Not used to admit (the lease's whole
+   * holding is kept from others); it tells what the user can still spend, for status().
+   */
+  in_flight_nanousd: number;
+}
+
+export type LeaseResult =
+  | {
+      ok: true;
+      /** Money added to the lease by this call (0 when none was asked). */
+      granted_nanousd: number;
+      slots: string[];
+      granted_tokens: number;
+      /** Until when the isolate may admit on the lease without calling again. */
+      expires_at: number;
+      available_nanousd: number;
+    }
+  | ({ ok: false; report_applied: true } & Extract<AdmitResult, { ok: false }>);

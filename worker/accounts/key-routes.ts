@@ -11,6 +11,9 @@ export async function keyInfo(c: Context<AppEnv>): Promise<Response> {
   const auth = c.get('auth');
   let status: AccountStatus;
   try {
+    // What this isolate settled under its lease on the key reaches the object first: a client
+    // reads its own spend right after its request.
+    await c.get('state').leases.report(auth.user_id, auth.key_id);
     status = await accountOf(c.env, auth.user_id).status({ user_id: auth.user_id, key_id: auth.key_id, now: Date.now() });
   } catch {
     return errorResponse(c, 'openai', { kind: 'upstream', status: 503, error_class: 'server', message: 'Billing is briefly unavailable. Try again.' });

@@ -16,12 +16,12 @@ function secondOf(at: number): number {
   return Math.floor(at / 1_000);
 }
 
-/** An admission at `at` carrying `tokens`. */
-export function persistAdmission(sql: SqlStorage, keyId: string, at: number, tokens: number): void {
+/** `requests` admissions (or slots granted to a lease) at `at` carrying `tokens` in all. */
+export function persistAdmission(sql: SqlStorage, keyId: string, at: number, tokens: number, requests = 1): void {
   sql.exec(
-    `INSERT INTO rate_buckets (key_id, second, requests, tokens) VALUES (?, ?, 1, ?)
-     ON CONFLICT (key_id, second) DO UPDATE SET requests = requests + 1, tokens = tokens + excluded.tokens`,
-    keyId, secondOf(at), tokens,
+    `INSERT INTO rate_buckets (key_id, second, requests, tokens) VALUES (?, ?, ?, ?)
+     ON CONFLICT (key_id, second) DO UPDATE SET requests = requests + excluded.requests, tokens = tokens + excluded.tokens`,
+    keyId, secondOf(at), requests, tokens,
   );
 }
 
@@ -29,6 +29,11 @@ export function persistAdmission(sql: SqlStorage, keyId: string, at: number, tok
 export function persistCorrection(sql: SqlStorage, keyId: string, at: number, delta: number): void {
   if (delta === 0) return;
   sql.exec('UPDATE rate_buckets SET tokens = max(0, tokens + ?) WHERE key_id = ? AND second = ?', delta, keyId, secondOf(at));
+}
+
+/** A slot granted at `at` came back unused, with the tokens it carried. */
+export function persistRelease(sql: SqlStorage, keyId: string, at: number, tokens: number): void {
+  sql.exec('UPDATE rate_buckets SET requests = max(0, requests - 1), tokens = max(0, tokens - ?) WHERE key_id = ? AND second = ?', tokens, keyId, secondOf(at));
 }
 
 /** Seconds wholly out of the window at `now` go (bounded by keys × the seconds of a minute). */

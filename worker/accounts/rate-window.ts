@@ -7,6 +7,11 @@
 // total, so counting is O(1); its tokens also sit in a Fenwick tree, so the TPM retry time
 // (the first admission after which enough tokens have left) and a settle's correction of one
 // request's tokens are O(log n). Storage is compacted when it fills: amortised O(1) a request.
+//
+// With leases (lease.ts) an entry is a request slot granted to an isolate ahead of use; a
+// slot the isolate hands back unused is released (it stops counting but keeps its place), and
+// an entry may carry only tokens (a lease's token allowance), counting as no request. A second
+// Fenwick tree over "counts as a request" keeps the RPM retry time exact with such entries.
 import { FenwickTree } from './fenwick-tree';
 
 export const RATE_WINDOW_MS = 60_000;
@@ -21,12 +26,16 @@ export class RateWindow {
   #tokens: number[] = [];
   #requestIds: string[] = [];
   #head = 0;
+  #counted: number[] = [];
   #tree = new FenwickTree(INITIAL_CAPACITY);
+  #countTree = new FenwickTree(INITIAL_CAPACITY);
   #positions = new Map<string, number>();
   #total = 0;
+  #count = 0;
 
+  /** Requests in the window (released slots and token-only entries do not count). */
   get count(): number {
-    return this.#at.length - this.#head;
+    return this.#count;
   }
 
   get tokens(): number {
@@ -40,18 +49,21 @@ export class RateWindow {
       const requestId = this.#requestIds[this.#head]!;
       if (this.#positions.get(requestId) === this.#head) this.#positions.delete(requestId);
       this.#total -= this.#tokens[this.#head]!;
+      this.#count -= this.#counted[this.#head]!;
       this.#requestIds[this.#head] = '';
       this.#head += 1;
     }
   }
 
-  /** Would one more request of `tokens` fit? Call `evict(now)` first. */
-  check(now: number, rpm: number | null, tpm: number | null, tokens: number): RateVerdict {
-    const count = this.count;
-    if (rpm !== null && count + 1 > rpm) {
-      if (rpm <= 0) return { ok: false, limit: 'rpm', retry_after_ms: RATE_WINDOW_MS, never: true };
-      // The window must lose (count + 1 − rpm) requests: wait for the one that many in to expire.
-      return { ok: false, limit: 'rpm', retry_after_ms: Math.max(1, this.#at[this.#head + count - rpm]! + RATE_WINDOW_MS - now) };
+  /** Would `requests` more requests (default one) of `tokens` in all fit? Call `evict(now)` first. */
+  check(now: number, rpm: number | null, tpm: number | null, tokens: number, requests = 1): RateVerdict {
+    const count = this.#count;
+    if (rpm !== null && count + requests > rpm) {
+      if (rpm < requests) return { ok: false, limit: 'rpm', retry_after_ms: RATE_WINDOW_MS, never: true };
+      // The window must lose (count + requests − rpm) requests: wait for the one that many in to expire.
+      const position = this.#countTree.lowerBound(this.#countTree.prefix(this.#head - 1) + count + requests - rpm);
+      if (position >= this.#at.length) return { ok: false, limit: 'rpm', retry_after_ms: RATE_WINDOW_MS };
+      return { ok: false, limit: 'rpm', retry_after_ms: Math.max(1, this.#at[position]! + RATE_WINDOW_MS - now) };
     }
     if (tpm !== null) {
       if (tokens > tpm) return { ok: false, limit: 'tpm', retry_after_ms: RATE_WINDOW_MS, never: true };
@@ -66,20 +78,36 @@ export class RateWindow {
     return { ok: true };
   }
 
-  /** Count an admitted request. Admitting the same request id again replaces its tokens. */
-  add(requestId: string, at: number, tokens: number): void {
+  /**
+   * Count an admitted request (or, with `counts` false, tokens alone). Adding the same id again
+   * replaces its tokens.
+   */
+  add(requestId: string, at: number, tokens: number, counts = true): void {
     if (this.#positions.has(requestId)) {
       this.correct(requestId, tokens);
       return;
     }
-    if (this.#at.length === this.#tree.size) this.#compact();
-    const position = this.#at.length;
-    this.#at.push(at);
-    this.#tokens.push(tokens);
-    this.#requestIds.push(requestId);
-    this.#tree.add(position, tokens);
-    this.#positions.set(requestId, position);
-    this.#total += tokens;
+    this.#push(at, tokens, requestId, counts ? 1 : 0);
+    this.#positions.set(requestId, this.#at.length - 1);
+  }
+
+  /** A slot handed back unused: it no longer counts as a request and carries no tokens. */
+  release(requestId: string): { at: number; tokens: number } | undefined {
+    const position = this.#positions.get(requestId);
+    if (position === undefined || this.#counted[position] === 0) return undefined;
+    const tokens = this.#tokens[position]!;
+    this.correct(requestId, 0);
+    this.#counted[position] = 0;
+    this.#countTree.add(position, -1);
+    this.#count -= 1;
+    return { at: this.#at[position]!, tokens };
+  }
+
+  /** Add `delta` to an entry's tokens (never below 0); unknown ids are ignored. */
+  adjust(requestId: string, delta: number): { at: number; delta: number } | undefined {
+    const position = this.#positions.get(requestId);
+    if (position === undefined) return undefined;
+    return this.correct(requestId, Math.max(0, this.#tokens[position]! + delta));
   }
 
   /**
@@ -103,16 +131,21 @@ export class RateWindow {
    * sit on the first of them, which is the one that leaves the window first anyway.
    */
   restore(at: number, requests: number, tokens: number): void {
-    for (let index = 0; index < requests; index++) {
-      if (this.#at.length === this.#tree.size) this.#compact();
-      const position = this.#at.length;
-      const share = index === 0 ? tokens : 0;
-      this.#at.push(at);
-      this.#tokens.push(share);
-      this.#requestIds.push('');
-      this.#tree.add(position, share);
-      this.#total += share;
-    }
+    if (requests === 0 && tokens > 0) this.#push(at, tokens, '', 0);
+    for (let index = 0; index < requests; index++) this.#push(at, index === 0 ? tokens : 0, '', 1);
+  }
+
+  #push(at: number, tokens: number, requestId: string, counted: 0 | 1): void {
+    if (this.#at.length === this.#tree.size) this.#compact();
+    const position = this.#at.length;
+    this.#at.push(at);
+    this.#tokens.push(tokens);
+    this.#requestIds.push(requestId);
+    this.#counted.push(counted);
+    this.#tree.add(position, tokens);
+    this.#countTree.add(position, counted);
+    this.#total += tokens;
+    this.#count += counted;
   }
 
   /** Move the live entries to the front, into room for twice as many: O(live), amortised O(1). */
@@ -120,8 +153,10 @@ export class RateWindow {
     this.#at = this.#at.slice(this.#head);
     this.#tokens = this.#tokens.slice(this.#head);
     this.#requestIds = this.#requestIds.slice(this.#head);
+    this.#counted = this.#counted.slice(this.#head);
     this.#head = 0;
     this.#tree = new FenwickTree(Math.max(INITIAL_CAPACITY, 2 * this.#at.length), this.#tokens);
+    this.#countTree = new FenwickTree(this.#tree.size, this.#counted);
     this.#positions.clear();
     this.#requestIds.forEach((requestId, position) => {
       if (requestId !== '') this.#positions.set(requestId, position);

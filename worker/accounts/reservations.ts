@@ -30,6 +30,10 @@ export class Reservations {
     return this.#byKey.get(keyId) ?? 0;
   }
 
+  get(requestId: string): Reservation | undefined {
+    return this.#open.get(requestId);
+  }
+
   has(requestId: string): boolean {
     return this.#open.has(requestId);
   }

@@ -101,6 +101,8 @@ userRoutes.post('/:id/credits', async (c) => {
   // The account object sees the new balance at once; if it cannot be told now, it keeps the
   // older (lower) view until the next sync: never more spend than the balance allows.
   const synced = await syncAccount(c.env, id, balance, [], now);
+  // This isolate asks the object again at once rather than repeating a refusal it remembers.
+  c.get('state').leases.forgetRefusals(id);
   return c.json({ user_id: id, credit_id: reference, amount_usd: body.value.amount_usd, balance_usd: nanoToUsd(balance.balance_nanousd), synced }, 201);
 });
 

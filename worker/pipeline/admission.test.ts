@@ -2,7 +2,8 @@
 // the log says why (name and message), with anything shaped like a key redacted.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KeyContext } from '../auth/key-context';
-import type { Bindings } from '../env';
+import type { LeaseInput, LeaseResult } from '../accounts/account-types';
+import { LeaseBook } from '../accounts/lease';
 import { admit, causeOf } from './admission';
 
 const auth = {
@@ -10,23 +11,23 @@ const auth = {
   rpm: null, tpm: null, budget_daily_usd: null, budget_monthly_usd: null, user_budget_monthly_usd: null, routing: {},
 } as unknown as KeyContext;
 
-function envWhoseAccount(methods: Record<string, () => Promise<unknown>>): Bindings {
-  return { ACCOUNTS: { idFromName: () => ({}), get: () => methods } } as unknown as Bindings;
-}
-
 const request = { request_id: 'req-1', max_charge_usd: 0.01, input_tokens: 10, max_output_tokens: 100, now: 1 };
+const granted = (input: LeaseInput): LeaseResult => ({
+  ok: true, granted_nanousd: input.need_nanousd, slots: [], granted_tokens: 0, expires_at: Date.now() + 10_000, available_nanousd: 1e12,
+});
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
 
 describe('admission failures', () => {
   it('log the cause and keep the client message generic', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const env = envWhoseAccount({
-      admit: async () => {
-        throw new TypeError("Cannot read properties of undefined (reading 'windows') near Bearer sk-live-abcdefghijkl");
-      },
+    const book = new LeaseBook(async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'windows') near Bearer sk-live-abcdefghijkl");
     });
-    const result = await admit(env, auth, request);
+    const result = await admit(book, auth, request, () => {});
     expect(result).toMatchObject({ ok: false, error: { kind: 'upstream', status: 503 } });
     if (result.ok) return;
     expect(result.error.message).toBe('Billing is briefly unavailable; the request was not started. Try again.');
@@ -36,19 +37,32 @@ describe('admission failures', () => {
     expect(line).not.toContain('sk-live-abcdefghijkl');
   });
 
-  it('log why a settle never reached the account object', async () => {
+  it('settle returns at once, and a report that never reaches the object is logged and kept', async () => {
+    vi.useFakeTimers();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const env = envWhoseAccount({
-      admit: async () => ({ ok: true }),
-      settle: async () => {
-        throw new RangeError('reservation table full');
-      },
+    const calls: LeaseInput[] = [];
+    let failing = false;
+    const book = new LeaseBook(async (_user, input) => {
+      calls.push(input);
+      if (failing) throw new RangeError('reservation table full');
+      return granted(input);
     });
-    const result = await admit(env, auth, request);
+    const kept: Promise<unknown>[] = [];
+    const result = await admit(book, auth, request, (promise) => kept.push(promise));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
+    failing = true;
     await result.value.settle(0.001, { input_tokens: 10, output_tokens: 20 });
+    expect(calls).toHaveLength(1); // settling did not call the object
+    expect(kept).toHaveLength(1); // but the report is kept alive in the background
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.settled).toEqual([expect.objectContaining({ request_id: 'req-1', charge_nanousd: 1_000_000, tokens: 30 })]);
     expect(logged.mock.calls.map((call) => String(call[0])).join('\n')).toContain('RangeError: reservation table full');
+    // The next report carries it again.
+    failing = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls[2]!.settled.map((item) => item.request_id)).toEqual(['req-1']);
   });
 
   it.each([

@@ -1,15 +1,16 @@
 // Admission control: may this caller start this request? The user's account object decides,
-// atomically across isolates: the key's RPM / TPM windows, the key's daily and monthly and
-// the user's monthly budget, and the balance, which must cover the request's largest possible
-// cost (held as a reservation until `settle`). When the account object cannot be reached the
-// request is refused (fail closed, 503): a gateway selling prepaid credit must not hand out
-// spend nobody metered. See README "Accounts and money".
+// atomically across isolates, through a lease this isolate holds on the key (accounts/lease.ts):
+// the key's RPM / TPM windows, the key's daily and monthly and the user's monthly budget, and
+// the balance, which must cover the request's largest possible cost (held until `settle`).
+// Most requests are admitted and settled in this isolate's memory; the object is called when
+// a lease runs short or expires, and hears what settled in batches. When the object cannot be
+// reached and the lease cannot cover the request, it is refused (fail closed, 503): a gateway
+// selling prepaid credit must not hand out spend nobody metered. See README "Accounts and money".
 import type { KeyContext } from '../auth/key-context';
-import type { Bindings } from '../env';
 import type { GatewayError } from '../errors';
 import type { Result } from '../protocols/types';
-import { accountOf } from '../accounts/account-client';
-import { usdToNano, type AccountLimits, type AdmitResult } from '../accounts/account-types';
+import type { LeaseAdmission, LeaseBook } from '../accounts/lease';
+import { usdToNano, type AccountLimits } from '../accounts/account-types';
 import { safeMessage } from '../protocols/shared/upstream-failure';
 
 export interface AdmissionRequest {
@@ -28,65 +29,43 @@ export interface SettledUsage {
 
 export interface Admission {
   /**
-   * Settle the request: release its reservation and debit what it actually cost. With the
-   * actual usage the TPM window is corrected exactly; without it, by the charge's share of
-   * the reservation (exact when input and output are priced alike).
+   * Settle the request: release its reservation and book what it actually cost, at once in
+   * this isolate (the object hears in the background). With the actual usage the TPM window
+   * is corrected exactly; without it, by the charge's share of the reservation (exact when
+   * input and output are priced alike).
    */
   settle(actual_charge_usd: number, usage?: SettledUsage): Promise<void>;
 }
 
-const SETTLE_ATTEMPTS = 3;
-
-export async function admit(env: Bindings, auth: KeyContext, request: AdmissionRequest): Promise<Result<Admission, GatewayError>> {
-  const account = accountOf(env, auth.user_id);
+export async function admit(
+  leases: LeaseBook,
+  auth: KeyContext,
+  request: AdmissionRequest,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<Result<Admission, GatewayError>> {
   const reserve = Math.ceil(request.max_charge_usd * 1_000_000_000);
-  let decision: AdmitResult;
-  try {
-    decision = await account.admit({
-      user_id: auth.user_id,
-      key_id: auth.key_id,
-      request_id: request.request_id,
-      now: request.now,
-      reserve_nanousd: reserve,
-      input_tokens: request.input_tokens,
-      limits: limitsOf(auth),
-    });
-  } catch (caught) {
-    // The client hears only that billing is unavailable; the log must say why, or a bug in
-    // the account object looks exactly like a network blip.
-    console.error(`request ${request.request_id}: account object failed (${causeOf(caught)}); refused (fail closed)`);
-    return { ok: false, error: { kind: 'upstream', status: 503, error_class: 'server', message: 'Billing is briefly unavailable; the request was not started. Try again.' } };
+  const decision = await leases.admit(
+    { user_id: auth.user_id, key_id: auth.key_id, request_id: request.request_id, limits: limitsOf(auth), reserve_nanousd: reserve, input_tokens: request.input_tokens },
+    waitUntil,
+  );
+  if (!decision.ok) {
+    if (decision.reason === 'unreachable') {
+      // The client hears only that billing is unavailable; the log must say why, or a bug in
+      // the account object looks exactly like a network blip.
+      console.error(`request ${request.request_id}: account object failed (${causeOf(decision.cause)}); refused (fail closed)`);
+      return { ok: false, error: { kind: 'upstream', status: 503, error_class: 'server', message: 'Billing is briefly unavailable; the request was not started. Try again.' } };
+    }
+    return { ok: false, error: refusalError(decision) };
   }
-  if (!decision.ok) return { ok: false, error: refusalError(decision) };
-
-  let settled = false;
+  const ticket = decision.ticket;
   const settle = async (actual_charge_usd: number, usage?: SettledUsage): Promise<void> => {
-    if (settled) return;
-    settled = true;
     const tokens = usage
       ? usage.input_tokens + usage.output_tokens
       : reserve > 0
         ? Math.round(((request.input_tokens + request.max_output_tokens) * usdToNano(actual_charge_usd)) / reserve)
         : request.input_tokens;
-    let cause = '';
-    for (let attempt = 1; attempt <= SETTLE_ATTEMPTS; attempt++) {
-      try {
-        await account.settle({
-          user_id: auth.user_id,
-          key_id: auth.key_id,
-          request_id: request.request_id,
-          now: Date.now(),
-          charge_nanousd: usdToNano(actual_charge_usd),
-          tokens,
-        });
-        return;
-      } catch (caught) {
-        // The debit itself is safe (the ledger takes it from the log); only the object's view
-        // lags: the reservation expires on its own.
-        cause = causeOf(caught);
-      }
-    }
-    console.error(`request ${request.request_id}: settle did not reach the account object (${cause})`);
+    const reporting = ticket.settle(usdToNano(actual_charge_usd), tokens);
+    if (reporting) waitUntil(reporting);
   };
   return { ok: true, value: { settle } };
 }
@@ -110,7 +89,7 @@ export function limitsOf(auth: KeyContext): AccountLimits {
   };
 }
 
-function refusalError(decision: Extract<AdmitResult, { ok: false }>): GatewayError {
+function refusalError(decision: Exclude<LeaseAdmission, { ok: true } | { reason: 'unreachable' }>): GatewayError {
   switch (decision.reason) {
     case 'rpm':
     case 'tpm':

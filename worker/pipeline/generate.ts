@@ -47,6 +47,7 @@ export async function handleGenerate(c: Context<AppEnv>, protocol: Protocol, rou
     model: model.value,
     debug: c.req.header('x-switchboard-debug') === '1',
     now,
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
   });
   if (!prepared.ok) return fail(prepared.error, prepared.headers);
   return walkAttempts(c, inbound, catalog, prepared.value);

@@ -32,6 +32,8 @@ export interface PrepareInput {
   /** The caller sent `x-switchboard-debug: 1`: explain the plan in a response header. */
   debug: boolean;
   now: number;
+  /** Keeps the admission lease's background reports alive (the request's waitUntil). */
+  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 export interface PreparedRequest {
@@ -60,13 +62,18 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
   }
   const maxOutput = inbound.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const priciest = candidates.reduce((top, candidate) => (candidate.price.output_per_mtok > top.price.output_per_mtok ? candidate : top));
-  const admission = await admit(env, auth, {
-    request_id: input.request_id,
-    max_charge_usd: maximumCharge(inbound.input_tokens_estimate, maxOutput, priciest.price),
-    input_tokens: inbound.input_tokens_estimate,
-    max_output_tokens: maxOutput,
-    now,
-  });
+  const admission = await admit(
+    state.leases,
+    auth,
+    {
+      request_id: input.request_id,
+      max_charge_usd: maximumCharge(inbound.input_tokens_estimate, maxOutput, priciest.price),
+      input_tokens: inbound.input_tokens_estimate,
+      max_output_tokens: maxOutput,
+      now,
+    },
+    input.waitUntil,
+  );
   if (!admission.ok) return admission;
 
   const scores = await state.scores.get(env.DB, now);

@@ -44,6 +44,8 @@ internalRoutes.get('/health', async (c) => {
 
 internalRoutes.post('/flush', async (c) => {
   const state = c.get('state');
+  // What settled under this isolate's admission leases reaches the account objects now, and idle leases close.
+  await state.leases.flush(true);
   if (c.env.ANALYTICS_URL && c.env.INTERNAL_SECRET) {
     await state.shipper.flush(analyticsSender(c.env.ANALYTICS_URL, c.env.INTERNAL_SECRET));
     // Batches other requests are sending: wait (by polling, never on their promises) a moment.
