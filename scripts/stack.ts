@@ -1,16 +1,17 @@
 // The whole local stack in one call: the upstream simulator, the analytics node (DuckDB) and
 // the worker on Miniflare with a local D1, migrated and loaded from a config document.
-// `npm start` and the end-to-end tests both use it, so what the tests prove is what runs.
+// `npm start`, the end-to-end tests, the soak cases and the benchmarks all use it, so what the
+// tests prove and the benchmarks measure is what runs.
 import fs from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import net from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { serve, type ServerType } from '@hono/node-server';
 import { startSimulator } from '../test/simulator/server';
-import { createAnalyticsNode } from '../analytics-node/app';
+import { createAnalyticsNode, type AnalyticsNode } from '../analytics-node/app';
 import { applyMigrations } from './migrations';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -35,6 +36,8 @@ export interface StackOptions {
   quiet?: boolean;
   /** Open workerd's inspector on this port (see test/bench/profile-worker.ts). */
   inspectorPort?: number;
+  /** Serve through Miniflare's entry worker instead of the direct socket (slower; for comparison). */
+  entryWorker?: boolean;
 }
 
 export interface Stack {
@@ -43,9 +46,16 @@ export interface Stack {
   simUrl: string;
   adminKey: string;
   internalSecret: string;
-  miniflare: Miniflare;
+  dataDir: string;
+  /** The current Miniflare instance (a new one after restartWorker). */
+  readonly miniflare: Miniflare;
   /** Run the worker's cron handler once (Miniflare does not fire crons by itself). */
   triggerCron(): Promise<void>;
+  /** A fresh workerd (the isolate's memory gone) on the same port, same D1 and objects. */
+  restartWorker(): Promise<void>;
+  /** Close the analytics node (log batches now fail); start it again on the same port and file. */
+  stopAnalytics(): Promise<void>;
+  startAnalytics(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +73,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const workerUrl = `http://${host}:${workerPort}`;
   const analyticsUrl = `http://${host}:${analyticsPort}`;
 
+  let analytics: { node: AnalyticsNode; server: ServerType } | null = null;
+  const startAnalytics = async (): Promise<void> => {
+    if (analytics) return;
+    const node = await createAnalyticsNode({
+      dbPath: path.join(dataDir, 'analytics.duckdb'),
+      internalSecret,
+      // Its read routes and dashboard answer the worker's admin keys (named ones via /admin/whoami).
+      adminKey,
+      workerUrl,
+      scoreIntervalS: options.scoreIntervalS ?? 5,
+    });
+    const server: ServerType = serve({ fetch: node.app.fetch, port: analyticsPort, hostname: host });
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    // The worker was given this URL once: a restart must come back on the same port.
+    if ((server.address() as AddressInfo).port !== analyticsPort) throw new Error('analytics node came back on another port');
+    analytics = { node, server };
+  };
+  const stopAnalytics = async (): Promise<void> => {
+    if (!analytics) return;
+    const { node, server } = analytics;
+    analytics = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    await closed;
+    await node.stop();
+  };
+
+  let miniflare: Miniflare | null = null;
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
@@ -73,24 +111,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stoppers.push(() => simulator.close());
     const simUrl = simulator.url;
 
-    const analytics = await createAnalyticsNode({
-      dbPath: path.join(dataDir, 'analytics.duckdb'),
-      internalSecret,
-      // Its read routes and dashboard answer the worker's admin keys (named ones via /admin/whoami).
-      adminKey,
-      workerUrl,
-      scoreIntervalS: options.scoreIntervalS ?? 5,
-    });
-    const server: ServerType = serve({ fetch: analytics.app.fetch, port: analyticsPort, hostname: host });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    stoppers.push(async () => {
-      await analytics.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
+    await startAnalytics();
+    stoppers.push(stopAnalytics);
 
     const scriptPath = await bundleWorker(path.join(dataDir, 'worker'));
     const config = rewriteSimulatorUrls(options.config, simUrl);
-    const miniflare = await startWorker({
+    const workerOptions: WorkerOptions = {
       scriptPath,
       host,
       port: workerPort,
@@ -107,17 +133,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Kept for the end-to-end secrets scan (test/e2e/zz-secrets.test.ts): every line the worker printed.
       ...(options.quiet ? { outputFile: path.join(dataDir, 'worker-output.log') } : {}),
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-    });
-    stoppers.push(() => miniflare.dispose());
+      entryWorker: options.entryWorker ?? false,
+    };
+    miniflare = await startWorker(workerOptions);
+    stoppers.push(() => miniflare!.dispose());
     await applyConfigTo(workerUrl, adminKey, config);
 
-    analytics.start();
+    analytics!.node.start();
 
-    const triggerCron = async () => {
-      const worker = await miniflare.getWorker();
-      await worker.scheduled({ cron: '* * * * *' });
+    return {
+      workerUrl, analyticsUrl, simUrl, adminKey, internalSecret, dataDir, stopAnalytics, stop,
+      get miniflare() { return miniflare!; },
+      // Through Miniflare's control connection, not an HTTP route: the direct socket has no /cdn-cgi/.
+      triggerCron: async () => void (await (await miniflare!.getWorker()).scheduled({ cron: '* * * * *' })),
+      async restartWorker() {
+        await miniflare!.dispose();
+        miniflare = await startWorker(workerOptions);
+      },
+      startAnalytics: async () => void (await startAnalytics(), analytics!.node.start()),
     };
-    return { workerUrl, analyticsUrl, simUrl, adminKey, internalSecret, miniflare, triggerCron, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -136,14 +170,20 @@ export interface WorkerOptions {
   outputFile?: string;
   /** Open workerd's inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
   inspectorPort?: number;
+  /** Serve `port` through Miniflare's entry worker (as before) instead of a direct socket. */
+  entryWorker?: boolean;
 }
 
 /**
  * The worker as production runs it, on Miniflare's API (not wrangler dev's proxy): local D1
- * migrated from migrations/, and the account Durable Objects, SQLite-backed like
- * wrangler.toml's. Shared by the local stack and the benchmarks.
+ * migrated from migrations/, the account and guard Durable Objects SQLite-backed like
+ * wrangler.toml's. Clients reach it on a direct socket (`unsafeDirectSockets`): Miniflare's
+ * entry worker, a second worker in front of every request, is out of the path (it keeps an
+ * ephemeral port for Miniflare's own calls: getD1Database, getWorker). The direct socket sets
+ * no request.cf nor cf-connecting-ip and answers no /cdn-cgi/ route: docs/perf-notes-runtime.md.
  */
 export async function startWorker(options: WorkerOptions): Promise<Miniflare> {
+  const direct = !options.entryWorker;
   const miniflare = new Miniflare({
     modules: true,
     scriptPath: options.scriptPath,
@@ -151,7 +191,8 @@ export async function startWorker(options: WorkerOptions): Promise<Miniflare> {
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat'],
     host: options.host,
-    port: options.port,
+    port: direct ? 0 : options.port,
+    ...(direct ? { unsafeDirectSockets: [{ host: options.host, port: options.port }] } : {}),
     d1Databases: { DB: 'switchboard-local' },
     d1Persist: path.join(options.dataDir, 'd1'),
     durableObjects: {
@@ -168,11 +209,11 @@ export async function startWorker(options: WorkerOptions): Promise<Miniflare> {
   try {
     await miniflare.ready;
     await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
+    return miniflare;
   } catch (error) {
     await miniflare.dispose().catch(() => undefined);
     throw error;
   }
-  return miniflare;
 }
 
 /** Apply a config document through the worker's admin API. */
@@ -230,14 +271,9 @@ async function developmentCredentialsKey(dataDir: string): Promise<string> {
 function teeOutput(file: string) {
   return (stdout: Readable, stderr: Readable) => {
     const copy = createWriteStream(file, { flags: 'a' });
-    stdout.on('data', (chunk: Buffer) => {
-      copy.write(chunk);
-      process.stdout.write(chunk);
-    });
-    stderr.on('data', (chunk: Buffer) => {
-      copy.write(chunk);
-      process.stderr.write(chunk);
-    });
+    const tee = (into: NodeJS.WriteStream) => (chunk: Buffer) => void [copy.write(chunk), into.write(chunk)];
+    stdout.on('data', tee(process.stdout));
+    stderr.on('data', tee(process.stderr));
   };
 }
 
@@ -254,11 +290,9 @@ function credentialBindings(config: unknown): Record<string, string> {
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
+    const server = net.createServer().once('error', reject);
     server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
+      const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
     });
   });

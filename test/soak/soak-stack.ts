@@ -1,21 +1,15 @@
-// The soak cases' own stack, put together from the same pieces scripts/stack.ts uses (the
-// simulator, the analytics node, the worker bundled by esbuild on Miniflare with local D1) but
-// with handles stack.ts does not expose: stop and restart the analytics node on the same port
-// and DuckDB file, and restart the worker (a fresh workerd, the same D1). Temp data dir.
+// The soak cases' stack: scripts/stack.ts's startStack (the same simulator, analytics node and
+// worker on Miniflare's direct socket with local D1 that `npm start` runs) on a temp data dir
+// with the soak fleet and config, plus what only the soak cases need: the shipper's counters
+// and a count of the records in the DuckDB file. Stopping and restarting the analytics node
+// and the worker are startStack's own handles.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Miniflare, type MiniflareOptions } from 'miniflare';
-import { createAnalyticsNode, type AnalyticsNode } from '../../analytics-node/app';
-import { startSimulator } from '../simulator/server';
-import { applyMigrations } from '../../scripts/migrations';
-import { bundleWorker, freePort, ROOT, rewriteSimulatorUrls } from '../../scripts/stack';
+import { startStack } from '../../scripts/stack';
 
 export const SOAK_KEY = 'sk-soak-0001';
-const HOST = '127.0.0.1';
 const INTERNAL_SECRET = 'soak-internal-secret';
 const ADMIN_KEY = 'soak-admin-key';
 
@@ -53,87 +47,31 @@ export interface ShipperCounters {
 export async function startSoakStack(workerBindings: Record<string, string> = {}): Promise<SoakStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-soak-'));
   const dbPath = path.join(dataDir, 'analytics.duckdb');
-  const [workerPort, analyticsPort] = await Promise.all([freePort(HOST), freePort(HOST)]);
-  const workerUrl = `http://${HOST}:${workerPort}`;
-  const analyticsUrl = `http://${HOST}:${analyticsPort}`;
-
-  const fleet = JSON.parse(await fs.readFile(path.join(import.meta.dirname, 'fleet.json'), 'utf8'));
-  const simulator = await startSimulator({ port: 0, host: HOST, providers: fleet.providers });
-
-  let analytics: { node: AnalyticsNode; server: ServerType } | null = null;
-  async function startAnalytics(): Promise<void> {
-    if (analytics) return;
-    const node = await createAnalyticsNode({ dbPath, internalSecret: INTERNAL_SECRET, workerUrl, scoreIntervalS: 1 });
-    const server = serve({ fetch: node.app.fetch, port: analyticsPort, hostname: HOST });
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', () => resolve());
-      server.once('error', reject);
-    });
-    if ((server.address() as AddressInfo).port !== analyticsPort) throw new Error('analytics node came back on another port');
-    node.start();
-    analytics = { node, server };
-  }
-  async function stopAnalytics(): Promise<void> {
-    if (!analytics) return;
-    const { node, server } = analytics;
-    analytics = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ('closeAllConnections' in server) server.closeAllConnections();
-    await closed;
-    await node.stop();
-  }
-
-  const config = rewriteSimulatorUrls(JSON.parse(await fs.readFile(path.join(import.meta.dirname, 'config.json'), 'utf8')), simulator.url);
-  const scriptPath = await bundleWorker(path.join(dataDir, 'worker'));
-  const options: MiniflareOptions = {
-    modules: true,
-    scriptPath,
-    modulesRoot: path.dirname(scriptPath),
-    compatibilityDate: '2026-04-20',
-    compatibilityFlags: ['nodejs_compat'],
-    host: HOST,
-    port: workerPort,
-    d1Databases: { DB: 'switchboard-local' },
-    d1Persist: path.join(dataDir, 'd1'),
-    durableObjects: { ACCOUNTS: { className: 'AccountObject', useSQLite: true }, AUTH_GUARD: { className: 'AuthGuardObject', useSQLite: true } },
-    durableObjectsPersist: path.join(dataDir, 'durable-objects'),
-    bindings: {
-      ADMIN_KEY,
-      INTERNAL_SECRET,
-      // Seals the literal channel credentials of the soak config (worker/secrets/).
-      CREDENTIALS_KEY: 'soak:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
-      ANALYTICS_URL: analyticsUrl,
-      SCORE_PUSH_INTERVAL_S: '1',
-      UPSTREAM_TTFT_TIMEOUT_MS: '1500',
-      UPSTREAM_IDLE_TIMEOUT_MS: '1500',
-      LOG_BATCH_SIZE: '100',
-      LOG_MAX_AGE_MS: '200',
-      ...workerBindings,
-    },
-  };
-
-  let miniflare: Miniflare | null = null;
-  const stop = async () => {
-    await miniflare?.dispose().catch(() => undefined);
-    await stopAnalytics().catch(() => undefined);
-    await simulator.close().catch(() => undefined);
-    await fs.rm(dataDir, { recursive: true, force: true });
-  };
+  const config = JSON.parse(await fs.readFile(path.join(import.meta.dirname, 'config.json'), 'utf8'));
+  let stack: Awaited<ReturnType<typeof startStack>>;
   try {
-    await startAnalytics();
-    miniflare = new Miniflare(options);
-    await miniflare.ready;
-    await applyMigrations(await miniflare.getD1Database('DB'), path.join(ROOT, 'migrations'));
-    const applied = await fetch(`${workerUrl}/admin/config`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify(config),
+    stack = await startStack({
+      dataDir,
+      config,
+      fleetPath: path.join(import.meta.dirname, 'fleet.json'),
+      adminKey: ADMIN_KEY,
+      internalSecret: INTERNAL_SECRET,
+      scoreIntervalS: 1,
+      workerBindings: {
+        // Seals the literal channel credentials of the soak config (worker/secrets/).
+        CREDENTIALS_KEY: 'soak:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+        UPSTREAM_TTFT_TIMEOUT_MS: '1500',
+        UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+        LOG_BATCH_SIZE: '100',
+        LOG_MAX_AGE_MS: '200',
+        ...workerBindings,
+      },
     });
-    if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
   } catch (error) {
-    await stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+  const { workerUrl, analyticsUrl } = stack;
 
   const internal = { authorization: `Bearer ${INTERNAL_SECRET}` };
   const flushFailures: string[] = [];
@@ -141,13 +79,20 @@ export async function startSoakStack(workerBindings: Record<string, string> = {}
     const response = await fetch(`${workerUrl}/internal/health`, { headers: internal });
     return ((await response.json()) as { logs: ShipperCounters }).logs;
   };
+  let analyticsRunning = true;
   return {
     workerUrl,
     analyticsUrl,
-    simUrl: simulator.url,
+    simUrl: stack.simUrl,
     dataDir,
-    stopAnalytics,
-    startAnalytics,
+    async stopAnalytics() {
+      await stack.stopAnalytics();
+      analyticsRunning = false;
+    },
+    async startAnalytics() {
+      await stack.startAnalytics();
+      analyticsRunning = true;
+    },
     flushFailures,
     async flushLogs() {
       const response = await fetch(`${workerUrl}/internal/flush`, { method: 'POST', headers: internal });
@@ -160,17 +105,13 @@ export async function startSoakStack(workerBindings: Record<string, string> = {}
       }
     },
     shipperCounters,
-    async restartWorker() {
-      await miniflare!.dispose();
-      miniflare = new Miniflare(options);
-      await miniflare.ready;
-    },
+    restartWorker: () => stack.restartWorker(),
     async storedRows() {
       const response = await fetch(`${analyticsUrl}/health`);
       return ((await response.json()) as { rows: number }).rows;
     },
     async countRecords() {
-      if (analytics) throw new Error('stop the analytics node before reading its file');
+      if (analyticsRunning) throw new Error('stop the analytics node before reading its file');
       const instance = await DuckDBInstance.create(dbPath);
       const connection = await instance.connect();
       try {
@@ -184,6 +125,9 @@ export async function startSoakStack(workerBindings: Record<string, string> = {}
         instance.closeSync();
       }
     },
-    stop,
+    async stop() {
+      await stack.stop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GatewayError } from '../errors';
 import type { ResponseContext, SourceEvent, StreamObservation, StreamTranslator } from '../protocols/types';
 import { createStreamTranslator, parseInbound } from '../protocols';
@@ -160,6 +160,30 @@ describe('pumpStream', () => {
     expect(result.outcome).toBe('broken');
     expect(result.failure).toMatchObject({ status: 504, error_class: 'timeout' });
     expect(source.state.cancelled).toBe(true);
+  });
+
+  it('a long stream arms no timer per chunk: the idle time-out is one timer per stream (O(1), not O(chunks))', async () => {
+    const source = upstream();
+    const pumped = await begin(source, fakeTranslator(), { ttftMs: 2_000, idleMs: 5_000 });
+    const reader = pumped.body.getReader();
+    await reader.read(); // the held-back first frame
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    for (let i = 0; i < 500; i++) await (source.event({ text: `t${i}` }), reader.read());
+    source.event({ done: true }), source.close();
+    while (!(await reader.read()).done);
+    const timers = armed.mock.calls.length;
+    armed.mockRestore();
+    expect(await pumped.done).toEqual({ outcome: 'completed', failure: null });
+    expect(timers).toBeLessThanOrEqual(2); // a timer per read (the old readWithin) armed 500
+
+  });
+
+  it('a stream that keeps sending within the idle limit is never timed out, however long it lasts', async () => {
+    const source = upstream();
+    const pumped = await begin(source, fakeTranslator(), { ttftMs: 2_000, idleMs: 80 });
+    for (let i = 0; i < 6; i++) await tick(40).then(() => source.event({ text: `${i}` }));
+    source.event({ done: true }), source.close();
+    expect(await new Response(pumped.body).text()).toBe('[text a][text 0][text 1][text 2][text 3][text 4][text 5][done][end]');
   });
 
   it('an upstream error after the first token is mid_stream: an error frame, never a clean finish', async () => {

@@ -1,10 +1,11 @@
-// Streams: upstream SSE → eventsource-parser → the dialect translator → client frames,
-// without buffering the answer. Frames are held back only until the first token, so that
+// Streams: upstream SSE → eventsource-parser (one reader, protocols/shared/sse-reader.ts) →
+// the dialect translator → client frames, without buffering the answer. Per chunk the work is
+// O(chunk): no timer is armed per read (watchIdle), nothing grows with the answer. Frames are held back only until the first token, so that
 // an upstream that fails before producing any content can still be retried on another
 // channel; after that a failure ends the stream with the client protocol's error event.
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { SourceEvent, StreamTranslator, UpstreamFailure } from '../protocols/types';
-import { TimeoutError, readWithin } from './upstream';
+import { readSourceEvents, type SourceEventReader } from '../protocols/shared/sse-reader';
+import { TimeoutError } from './upstream';
 import { failureError, failureOf } from './failure';
 
 export interface StreamTimings {
@@ -13,7 +14,7 @@ export interface StreamTimings {
 }
 
 export type StreamStart =
-  | { ok: true; pending: string[]; reader: ReadableStreamDefaultReader<SourceEvent>; first_token_at: number | null; ended: boolean }
+  | { ok: true; pending: string[]; reader: SourceEventReader; first_token_at: number | null; ended: boolean }
   | { ok: false; failure: UpstreamFailure };
 
 const encoder = new TextEncoder();
@@ -21,16 +22,18 @@ const encoder = new TextEncoder();
 /** Read until the first token (or the end), collecting the client frames produced so far. */
 export async function startStream(response: Response, translator: StreamTranslator, timings: StreamTimings, startedAt: number): Promise<StreamStart> {
   if (!response.body) return { ok: false, failure: { status: 502, error_class: 'server', message: 'The upstream sent no body.' } };
-  const reader = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
+  const reader = readSourceEvents(response.body);
   const pending: string[] = [];
-  const deadline = startedAt + timings.ttftMs;
+  // One timer for the whole wait: when it fires, the reader is cancelled and the read ends.
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel(new TimeoutError()).catch(() => undefined);
+  }, Math.max(1, startedAt + timings.ttftMs - Date.now()));
   try {
     for (;;) {
-      const remaining = Math.max(1, deadline - Date.now());
-      const { done, value } = await readWithin(reader, remaining);
+      const { done, value } = await reader.read();
+      if (timedOut) throw new TimeoutError();
       if (done) {
         if (!translator.observation.completed) {
           return { ok: false, failure: earlyFailure(translator, 'The upstream closed the stream before any content.') };
@@ -47,8 +50,10 @@ export async function startStream(response: Response, translator: StreamTranslat
     }
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    if (error instanceof TimeoutError) return { ok: false, failure: { status: 504, error_class: 'timeout', message: 'The upstream sent no content in time.' } };
+    if (timedOut || error instanceof TimeoutError) return { ok: false, failure: { status: 504, error_class: 'timeout', message: 'The upstream sent no content in time.' } };
     return { ok: false, failure: { status: 502, error_class: 'connection', message: 'The upstream connection broke before any content.' } };
+  } finally {
+    clearTimeout(deadline);
   }
 }
 
@@ -83,17 +88,29 @@ export function pumpStream(start: Extract<StreamStart, { ok: true }>, translator
       return { outcome: 'completed', failure: null };
     }
     let failure: UpstreamFailure | null = null;
+    let timedOut = false;
+    // Cancelling the reader ends a pending read with done: the loop below then sees timedOut.
+    const idle = watchIdle(timings.idleMs, () => {
+      timedOut = true;
+      void start.reader.cancel(new TimeoutError()).catch(() => undefined);
+    });
     try {
       for (;;) {
         let next: ReadableStreamReadResult<SourceEvent>;
         try {
-          next = await readWithin(start.reader, timings.idleMs);
-        } catch (error) {
-          failure = error instanceof TimeoutError
-            ? { status: 504, error_class: 'timeout', message: 'The upstream stopped sending mid-stream.' }
-            : { status: 502, error_class: 'mid_stream', message: 'The upstream connection broke mid-stream.' };
+          next = await start.reader.read();
+        } catch {
+          next = { done: true, value: undefined };
+          if (!timedOut) {
+            failure = { status: 502, error_class: 'mid_stream', message: 'The upstream connection broke mid-stream.' };
+            break;
+          }
+        }
+        if (timedOut) {
+          failure = { status: 504, error_class: 'timeout', message: 'The upstream stopped sending mid-stream.' };
           break;
         }
+        idle.touch();
         if (next.done) {
           if (!translator.observation.completed) {
             failure = { status: 502, error_class: 'mid_stream', message: 'The upstream ended the stream before it was complete.' };
@@ -123,7 +140,38 @@ export function pumpStream(start: Extract<StreamStart, { ok: true }>, translator
       await start.reader.cancel().catch(() => undefined);
       await writer.abort().catch(() => undefined);
       return { outcome: 'cancelled', failure };
+    } finally {
+      idle.stop();
     }
   })();
   return { body: readable, done };
+}
+
+/**
+ * The idle time-out of a held stream as one timer, not one per chunk: a read only stamps the
+ * time (touch); the timer, when it fires before the stream has been quiet for `ms`, re-arms
+ * for what is left. So a stream of any length arms about one timer per `ms` of its life
+ * (10,000 held streams at a chunk every 500 ms would otherwise arm 20,000 timers a second).
+ */
+export function watchIdle(ms: number, onIdle: () => void): { touch(): void; stop(): void } {
+  let last = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    const quiet = Date.now() - last;
+    if (quiet >= ms) {
+      timer = undefined;
+      onIdle();
+      return;
+    }
+    timer = setTimeout(check, ms - quiet);
+  };
+  timer = setTimeout(check, ms);
+  return {
+    touch: () => {
+      last = Date.now();
+    },
+    stop: () => {
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
 }

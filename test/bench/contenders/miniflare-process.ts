@@ -2,7 +2,10 @@
 // `tsx miniflare-process.ts switchboard <simUrl> <dataDir>` runs Switchboard, full path, with
 // local D1 migrated, the bench config applied and the analytics node (DuckDB) in this process
 // so logging is real; `... passthrough <simUrl> <dataDir>` runs passthrough-worker.js the same
-// way. Prints "READY {url, analyticsUrl, measuredPid}" where measuredPid is workerd's.
+// way. Both are served as `npm start` serves the worker (scripts/stack.ts): on a direct socket,
+// without Miniflare's entry worker in front; BENCH_ENTRY_WORKER=1 puts the entry worker back in
+// front of both, to measure what it costs. Prints "READY {url, analyticsUrl, measuredPid}"
+// where measuredPid is workerd's.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Miniflare } from 'miniflare';
@@ -16,6 +19,10 @@ const [mode, simUrl, dataDir] = process.argv.slice(2) as [string, string, string
 fs.mkdirSync(dataDir, { recursive: true });
 const host = '127.0.0.1';
 const [workerPort, analyticsPort] = await Promise.all([freePort(host), freePort(host)]);
+const entryWorker = process.env.BENCH_ENTRY_WORKER === '1';
+// workerd's inspector, for the isolate's V8 heap (test/bench/load/stream-memory.ts).
+const inspectorPort = process.env.BENCH_INSPECTOR_PORT ? Number(process.env.BENCH_INSPECTOR_PORT) : undefined;
+const inspector = inspectorPort ? { inspectorPort } : {};
 const workerUrl = `http://${host}:${workerPort}`;
 const stoppers: Array<() => Promise<unknown>> = [];
 const shutdown = async () => {
@@ -31,12 +38,15 @@ if (mode === 'passthrough') {
     scriptPath: path.join(import.meta.dirname, 'passthrough-worker.js'),
     compatibilityDate: '2026-04-20',
     host,
-    port: workerPort,
+    // Exactly startWorker's choice of socket (scripts/stack.ts).
+    port: entryWorker ? workerPort : 0,
+    ...(entryWorker ? {} : { unsafeDirectSockets: [{ host, port: workerPort }] }),
     bindings: { UPSTREAM: simUrl },
+    ...inspector,
   });
   stoppers.push(() => miniflare.dispose());
   await miniflare.ready;
-  process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, measuredPid: workerdPid() })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, measuredPid: workerdPid(), entryWorker })}\n`);
 } else {
   const analyticsUrl = `http://${host}:${analyticsPort}`;
   const analytics = await createAnalyticsNode({ dbPath: path.join(dataDir, 'analytics.duckdb'), internalSecret: INTERNAL_SECRET, workerUrl, scoreIntervalS: 5 });
@@ -52,11 +62,13 @@ if (mode === 'passthrough') {
     port: workerPort,
     dataDir,
     bindings: { ADMIN_KEY, INTERNAL_SECRET, ANALYTICS_URL: analyticsUrl, SCORE_PUSH_INTERVAL_S: '5' },
+    entryWorker,
+    ...inspector,
   });
   stoppers.push(() => miniflare.dispose());
   await applyConfigTo(workerUrl, ADMIN_KEY, benchConfig(simUrl));
   analytics.start();
-  process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, analyticsUrl, measuredPid: workerdPid() })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ url: workerUrl, analyticsUrl, measuredPid: workerdPid(), entryWorker })}\n`);
 }
 
 function workerdPid(): number {
