@@ -1,9 +1,10 @@
 // POST /ingest: a batch of LogRecords from the worker, stored once per (request_id, attempt).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { LogRecord } from '../worker/core/types';
 import { internalAuth } from './internal-auth';
 import type { LogStore } from './log-store';
+import { recordsOf } from './ingest/ingest-group';
 import { firstIssue, ingestBodySchema } from './schemas';
 
 export const MAX_INGEST_BYTES = 10 * 1024 * 1024;
@@ -25,21 +26,33 @@ export function ingestRoute(options: IngestRouteOptions): Hono {
       onError: (c) => c.json({ error: `body over ${MAX_INGEST_BYTES} bytes` }, 413),
     }),
     async function ingest(c) {
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return c.json({ error: 'body is not valid JSON', path: '' }, 400);
+      const body = await c.req.text();
+      // The writer thread parses, checks and stores the body while this thread parses and
+      // checks it too (the same code, so the same verdict) for the rollups and the answer.
+      const storing = options.store.ingestBody(body);
+      const records = recordsOf(body);
+      const outcome = await storing;
+      if (!outcome.valid || records === null) {
+        if (outcome.valid) throw new Error('ingest: the writer stored a body this thread refused');
+        return refusal(c, body);
       }
-      const parsed = ingestBodySchema.safeParse(body);
-      if (!parsed.success) {
-        const issue = firstIssue(parsed.error);
-        return c.json({ error: `${issue.path || 'body'}: ${issue.message}`, path: issue.path }, 400);
-      }
-      const result = await options.store.ingest(parsed.data.records);
-      if (result.stored.length > 0) options.onStored(result.stored);
-      return c.json({ accepted: result.stored.length, duplicates: result.duplicates });
+      const stored = outcome.stored === null ? records : outcome.stored.map((index) => records[index]!);
+      if (stored.length > 0) options.onStored(stored);
+      return c.json({ accepted: outcome.storedCount, duplicates: outcome.duplicates });
     },
   );
   return route;
+}
+
+/** The 400 for a refused body: zod names the first bad field (the fast check only refuses). */
+function refusal(c: Context, body: string): Response {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return c.json({ error: 'body is not valid JSON', path: '' }, 400);
+  }
+  const result = ingestBodySchema.safeParse(parsed);
+  const issue = result.success ? { path: 'records', message: 'refused by the ingest check' } : firstIssue(result.error);
+  return c.json({ error: `${issue.path || 'body'}: ${issue.message}`, path: issue.path }, 400);
 }

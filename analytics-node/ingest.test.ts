@@ -156,3 +156,67 @@ describe('POST /ingest storage', () => {
     expect(await response.json()).toEqual({ accepted: 0, duplicates: 0 });
   });
 });
+
+describe('POST /ingest decisions', () => {
+  const decision = {
+    mode: 'balanced',
+    rule: 'sample' as const,
+    temperature: 0.2,
+    exploration: 0.05,
+    weights: { margin: 0.4, ttft: 0.3, throughput: 0.1, reliability: 0.2 },
+    score_version: 7,
+    total_candidates: 2,
+    candidates: [
+      { channel_id: 'acme-east', model: 'gpt-4o-mini', components: { margin: 0.5, ttft: 0.9, throughput: 0.7, reliability: 1, load: 0.1 }, utility: 0.81, probability: 0.62 },
+      { channel_id: 'acme-west', model: 'gpt-4o-mini', utility: 0, probability: 0, rejected: 'down' },
+    ],
+    plan: ['acme-east', 'acme-west'],
+    reason: 'sampled p=.62, highest utility .81',
+  };
+
+  /** Reads the file as the node left it (the node owns it while running: one instance per file). */
+  async function readFile<Row>(sql: string): Promise<Row[]> {
+    await node.stop();
+    const { openLogStore } = await import('./log-store');
+    const store = await openLogStore(temporary.dbPath);
+    const rows = await store.query<Row>(sql);
+    await store.close();
+    node = await createAnalyticsNode({ dbPath: temporary.dbPath, internalSecret: TEST_SECRET, now: () => NOW });
+    return rows;
+  }
+
+  it('stores the first attempt\'s decision in `decisions`, once, and keeps `log` narrow', async () => {
+    const batch = [
+      makeRecord({ request_id: 'd-1', ts_start: NOW - 500, user_id: 'u', key_id: 'k', decision: { ...decision, extra: 'stripped' } as never }),
+      makeRecord({ request_id: 'd-1', attempt: 2 }),
+    ];
+    expect(await (await node.app.request('/ingest', ingestRequest(batch))).json()).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await (await node.app.request('/ingest', ingestRequest(batch))).json()).toEqual({ accepted: 0, duplicates: 2 });
+    const rows = await readFile(
+      `SELECT request_id, ts::DOUBLE AS ts, user_id, key_id, model, mode, rule, temperature, exploration, weights::VARCHAR AS weights,
+         score_version::DOUBLE AS score_version, total_candidates, candidates::VARCHAR AS candidates, plan::VARCHAR AS plan, reason FROM decisions`,
+    );
+    expect(rows).toEqual([
+      {
+        request_id: 'd-1', ts: NOW - 500, user_id: 'u', key_id: 'k', model: 'gpt-4o-mini', mode: 'balanced', rule: 'sample',
+        temperature: 0.2, exploration: 0.05, weights: JSON.stringify(decision.weights), score_version: 7, total_candidates: 2,
+        candidates: JSON.stringify(decision.candidates), plan: JSON.stringify(decision.plan), reason: decision.reason,
+      },
+    ]);
+    const columns = await readFile<{ column_name: string }>("SELECT column_name FROM duckdb_columns() WHERE table_name = 'log'");
+    expect(columns.map((column) => column.column_name)).not.toContain('decision');
+  });
+
+  it.each([
+    ['17 candidates', { candidates: Array.from({ length: 17 }, () => decision.candidates[1]) }, 'records[1].decision.candidates'],
+    ['a reason over 256 characters', { reason: 'x'.repeat(257) }, 'records[1].decision.reason'],
+    ['an unknown rule', { rule: 'guess' }, 'records[1].decision.rule'],
+  ])('answers 400 to a decision with %s, storing nothing', async (_, change, path) => {
+    const batch = [makeRecord({ request_id: 'ok' }), makeRecord({ request_id: 'bad', decision: { ...decision, ...change } as never })];
+    const response = await node.app.request('/ingest', ingestRequest(batch));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { path: string }).path).toBe(path);
+    expect(await storedRows()).toBe(0);
+    expect(await readFile('SELECT * FROM decisions')).toEqual([]);
+  });
+});

@@ -63,3 +63,21 @@ describe('records from workers older than cache-write metering', () => {
     expect(parsed).toMatchObject({ cache_write_tokens: 0, cache_write_1h_tokens: 0 });
   });
 });
+
+describe('LogStore.write', () => {
+  it('runs a write statement on the writer side, in turn with ingest batches', async () => {
+    const store = await openLogStore(temporary.dbPath);
+    await store.write('CREATE TABLE IF NOT EXISTS console_notes (id VARCHAR, n INTEGER)');
+    const [, , written] = await Promise.all([
+      store.ingest([makeRecord({ request_id: 'w-1' })]),
+      store.ingest([makeRecord({ request_id: 'w-2' })]),
+      // Queued after both batches: it sees both rows.
+      store.write('INSERT INTO console_notes SELECT $1, count(*)::INTEGER FROM log', ['after-two']),
+    ]);
+    expect(written).toBeUndefined();
+    const rows = await store.query('SELECT id, n FROM console_notes');
+    await expect(store.write('INSERT INTO missing_table VALUES (1)')).rejects.toThrow(/missing_table/);
+    await store.close();
+    expect(rows).toEqual([{ id: 'after-two', n: 2 }]);
+  });
+});

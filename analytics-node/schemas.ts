@@ -1,23 +1,44 @@
 // What the analytics node reads from the wire, validated strictly (zod 4).
 import { z } from 'zod';
-import { PROTOCOLS, type ErrorClass, type LogRecord } from '../worker/core/types';
+import { PROTOCOLS, type DecisionRecord, type LogRecord } from '../worker/core/types';
+import { DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES } from './ingest/record-limits';
 
-export const ERROR_CLASSES = [
-  'none',
-  'connection',
-  'timeout',
-  'rate_limit',
-  'server',
-  'client',
-  'mid_stream',
-  'cancelled',
-] as const satisfies readonly ErrorClass[];
+export { DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES };
 
 const identifier = z.string().min(1).max(256);
 const count = z.number().int().min(0).max(2_147_483_647);
 const epochMs = z.number().int().min(0).max(8_640_000_000_000);
 const duration = z.number().min(0).max(1e9);
 const dollars = z.number().min(0).max(1e9);
+
+
+const text = z.string().max(DECISION_LIMITS.text);
+const finite = z.number();
+const probability = z.number().min(0).max(1);
+
+export const decisionCandidateSchema = z.object({
+  channel_id: identifier,
+  model: identifier,
+  components: z
+    .object({ margin: finite, ttft: finite, throughput: finite, reliability: finite, load: finite })
+    .optional(),
+  utility: finite,
+  probability,
+  rejected: text.optional(),
+});
+
+export const decisionSchema = z.object({
+  mode: text,
+  rule: z.enum(DECISION_RULES),
+  temperature: finite,
+  exploration: finite,
+  weights: z.object({ margin: finite, ttft: finite, throughput: finite, reliability: finite }),
+  score_version: z.number().int().min(0),
+  total_candidates: count,
+  candidates: z.array(decisionCandidateSchema).max(DECISION_LIMITS.candidates),
+  plan: z.array(text).max(DECISION_LIMITS.plan),
+  reason: text,
+}) satisfies z.ZodType<DecisionRecord>;
 
 export const logRecordSchema = z.object({
   request_id: identifier,
@@ -49,6 +70,8 @@ export const logRecordSchema = z.object({
   cost_usd: dollars,
   price_usd: dollars,
   final: z.boolean(),
+  // The first attempt's record only; absent from workers older than the routing explorer.
+  decision: decisionSchema.optional(),
 }) satisfies z.ZodType<LogRecord>;
 
 export const ingestBodySchema = z.object({ records: z.array(logRecordSchema) });

@@ -1,0 +1,19 @@
+// Messages between the node's main thread and the DuckDB writer thread (structured clone).
+import type { BodyOutcome } from './ingest-group';
+
+/** Values a statement may bind across the thread boundary: primitives survive a structured clone. */
+export type StatementValue = string | number | bigint | boolean | null;
+
+export type WriterRequest =
+  | { id: number; kind: 'ingest'; body: string; trusted: boolean }
+  | { id: number; kind: 'query' | 'write'; sql: string; values: StatementValue[] | undefined }
+  | { id: number; kind: 'flush' | 'close' };
+
+export type WriterReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string };
+
+/** The first message of the thread: the file is open (with its row count), or it failed. */
+export type WriterStarted = { kind: 'started'; rows: number } | { kind: 'failed'; error: string };
+
+export type IngestReply = BodyOutcome;
