@@ -1,7 +1,6 @@
 // The analytics node: ingest, rollups, the score loop and the read routes, wired together.
 import { Hono } from 'hono';
 import type { LogRecord, ScoreTable } from '../worker/core/types';
-import { dashboardPage } from './dashboard';
 import { ingestRoute } from './ingest-route';
 import { openLogStore } from './log-store';
 import { rebuildRollups } from './queries';
@@ -12,8 +11,7 @@ import { createLedger, workerLedgerSender } from './ledger';
 import { ledgerRoutes } from './ledger-routes';
 import { adminVerifier } from './admin-verifier';
 import { readAuth, readerIdentifier } from './read-auth';
-import { SessionStore } from './sessions';
-import { signInPage, signInRoutes } from './sign-in';
+import { createConsole } from './console/console-app';
 
 export interface AnalyticsNodeOptions {
   dbPath: string;
@@ -23,8 +21,14 @@ export interface AnalyticsNodeOptions {
    * vouches for (GET /admin/whoami), the read routes and the dashboard answer.
    */
   adminKey?: string;
-  /** Dashboard sessions last this long (default 8 hours). */
+  /** Console sessions last this long (default 8 hours). */
   sessionTtlS?: number;
+  /** The built console (default `<repo>/console/dist`). */
+  consoleDirectory?: string;
+  /** Behind a reverse proxy: take the client address for sign-in limits from x-forwarded-for. */
+  trustProxy?: boolean;
+  /** Tests: how the console calls the worker (default: fetch to workerUrl with the internal secret). */
+  consoleWorker?: import('./console/worker-client').WorkerClient;
   /** How long the worker's answer about a named admin key is trusted (default 5 s). */
   adminCacheTtlMs?: number;
   /** Where the score table is pushed (`${workerUrl}/internal/scores`); no push when absent. */
@@ -70,7 +74,9 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
 
   async function recomputeScores(): Promise<ScoreTable> {
     const nowMs = now();
-    current = buildScoreTable(rollups.snapshot(nowMs), current.version, nowMs, windowS);
+    const stats = rollups.snapshot(nowMs);
+    current = buildScoreTable(stats, current.version, nowMs, windowS);
+    await consoleServer.onRecompute(current, stats);
     return current;
   }
 
@@ -93,12 +99,23 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
   }
 
   const verify = adminVerifier({ adminKey: options.adminKey, workerUrl: options.workerUrl, ttlMs: options.adminCacheTtlMs, negativeTtlMs: options.adminCacheTtlMs, now });
-  const sessions = new SessionStore((options.sessionTtlS ?? 8 * 3600) * 1000, now);
-  const identify = readerIdentifier({ internalSecret: options.internalSecret, verify, sessions });
+  const consoleServer = await createConsole({
+    store,
+    internalSecret: options.internalSecret,
+    verifyAdmin: verify,
+    workerUrl: options.workerUrl,
+    worker: options.consoleWorker,
+    sessionTtlMs: (options.sessionTtlS ?? 8 * 3600) * 1000,
+    staticDirectory: options.consoleDirectory,
+    trustProxy: options.trustProxy,
+    currentScores: () => current,
+    now,
+  });
+  const identify = readerIdentifier({ internalSecret: options.internalSecret, verify, sessionAdmin: consoleServer.adminOfSession });
   const guard = readAuth(identify);
 
   const app = new Hono();
-  app.route('/', signInRoutes(verify, sessions));
+  app.route('/', consoleServer.api);
   app.route('/', ingestRoute({ store, internalSecret: options.internalSecret, onStored }));
   app.route('/', ledgerRoutes(ledger, options.internalSecret));
   app.route(
@@ -111,8 +128,8 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
       lastIngest: () => lastIngest,
     }),
   );
-  // A browser without a session gets the sign-in form (401, no data); a bearer works too.
-  app.get('/', async (c) => ((await identify(c)) ? c.html(dashboardPage()) : c.html(signInPage(null), 401)));
+  // Last: the console's files and the SPA fallback for every other GET.
+  app.route('/', consoleServer.files);
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((error, c) => {
     console.error('analytics node:', error);

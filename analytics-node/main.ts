@@ -37,6 +37,9 @@ const node = await createAnalyticsNode({
   workerUrl: process.env.WORKER_URL || undefined,
   scoreIntervalS,
   ledgerIntervalS: process.env.LEDGER_INTERVAL_S === undefined ? undefined : Number(process.env.LEDGER_INTERVAL_S),
+  // Behind a reverse proxy (a deployment on a VM), sign-in limits count the forwarded address.
+  trustProxy: process.env.ANALYTICS_TRUST_PROXY === '1',
+  consoleDirectory: process.env.CONSOLE_DIST || undefined,
 });
 const server = serve({ fetch: node.app.fetch, port, hostname }, (info) => {
   console.log(`analytics node ready on http://${hostname}:${info.port}`);

@@ -1,5 +1,5 @@
 // Every read route of the analytics node answers only an admin credential (the bootstrap key,
-// a named key the worker vouches for, a dashboard session) or the worker's internal secret;
+// a named key the worker vouches for, an admin's console session) or the worker's internal secret;
 // anything else is a 401 with no data. /ingest keeps the internal secret; /health stays open.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,7 @@ import { TEST_SECRET, ingestRequest, makeRecord, temporaryDirectory } from './te
 
 const ADMIN_KEY = 'test-bootstrap-admin-key';
 const NAMED_KEY = 'sk-sb-admin-named-0001';
-const READ_ROUTES = ['/stats?window=600', '/scores', '/usage', '/requests/req-1', '/'];
+const READ_ROUTES = ['/stats?window=600', '/scores', '/usage', '/requests/req-1'];
 
 let clock = 1_800_000_000_000;
 let vouched = new Set([NAMED_KEY]);
@@ -51,8 +51,7 @@ describe('read routes', () => {
         expect(response.status, route).toBe(401);
         const text = await response.text();
         expect(text, route).not.toMatch(/acme-east|gpt-4o-mini|cost_usd|entries|version/);
-        if (route !== '/') expect(JSON.parse(text).error).toEqual({ message: 'Missing or invalid credentials.', type: 'authentication_error', param: null, code: null });
-        else expect(text).toContain('<form method="post" action="/login">');
+        expect(JSON.parse(text).error).toEqual({ message: 'Missing or invalid credentials.', type: 'authentication_error', param: null, code: null });
       }
     }
   });
@@ -90,28 +89,24 @@ describe('read routes', () => {
   });
 });
 
-describe('dashboard sign-in', () => {
-  const form = (key: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key }).toString() });
+describe('console sessions on the machine routes', () => {
+  const signIn = (key: string) =>
+    node.app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'admin', admin_key: key }) });
 
-  it('sets an HttpOnly, SameSite=Strict, expiring session cookie for an admin key, and only for one', async () => {
-    for (const key of ['wrong', TEST_SECRET, '']) {
-      const refused = await node.app.request('/login', form(key));
+  it('sets an HttpOnly, Secure, SameSite=Strict, expiring session cookie for an admin key, and only for one', async () => {
+    for (const key of ['wrong', TEST_SECRET]) {
+      const refused = await signIn(key);
       expect(refused.status, key).toBe(401);
       expect(refused.headers.get('set-cookie')).toBeNull();
     }
-    const signedIn = await node.app.request('/login', form(NAMED_KEY));
-    expect(signedIn.status).toBe(303);
-    expect(signedIn.headers.get('location')).toBe('/');
+    const signedIn = await signIn(NAMED_KEY);
+    expect(signedIn.status).toBe(200);
+    expect(((await signedIn.json()) as { identity: unknown }).identity).toEqual({ kind: 'admin', id: 'adk_1', name: 'alice', scope: 'read-only' });
     const cookie = signedIn.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^sb_session=[0-9a-f]{64};/);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    expect(cookie).toContain('Max-Age=60');
+    expect(cookie).toMatch(/^sb_session=[A-Za-z0-9_-]{43};/);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Max-Age=60', 'Path=/']) expect(cookie).toContain(attribute);
     expect(cookie).not.toContain(NAMED_KEY);
     const session = { headers: { cookie: cookie.split(';')[0]! } };
-    const page = await node.app.request('/', session);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('/stats?window=');
     expect((await node.app.request('/stats?window=600', session)).status).toBe(200);
 
     clock += 61_000;
@@ -119,10 +114,10 @@ describe('dashboard sign-in', () => {
   });
 
   it('ends the session at sign-out', async () => {
-    const cookie = (await node.app.request('/login', form(ADMIN_KEY))).headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = (await signIn(ADMIN_KEY)).headers.get('set-cookie')!.split(';')[0]!;
     expect((await node.app.request('/scores', { headers: { cookie } })).status).toBe(200);
-    const out = await node.app.request('/logout', { method: 'POST', headers: { cookie } });
-    expect(out.status).toBe(303);
+    const out = await node.app.request('/api/session', { method: 'DELETE', headers: { cookie } });
+    expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/sb_session=;.*Max-Age=0/);
     expect((await node.app.request('/scores', { headers: { cookie } })).status).toBe(401);
   });

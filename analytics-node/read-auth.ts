@@ -1,6 +1,6 @@
 // Who may read the analytics node: every route but /ingest, the ledger routes (internal
 // secret) and /health requires an admin credential — the bootstrap ADMIN_KEY or a named admin
-// key as `Authorization: Bearer`, or a dashboard session cookie — or the internal secret, which
+// key as `Authorization: Bearer`, or an admin's console session cookie — or the internal secret, which
 // is the worker's own identity (it pulls /scores and proxies a key's /usage). Every secret is
 // compared in constant time; a refusal is a 401 with no data.
 import type { Context, MiddlewareHandler } from 'hono';
@@ -8,12 +8,13 @@ import { getCookie } from 'hono/cookie';
 import type { AdminIdentity, AdminVerifier } from './admin-verifier';
 import { unauthorized } from './auth-errors';
 import { bearerOf, digest, secretMatches } from './internal-auth';
-import { SESSION_COOKIE, type SessionStore } from './sessions';
+import { SESSION_COOKIE } from './console/session-store';
 
 export interface ReadAuthOptions {
   internalSecret: string;
   verify: AdminVerifier;
-  sessions: SessionStore;
+  /** The admin behind a console session cookie, if any (console/session-store.ts). */
+  sessionAdmin(sessionId: string): AdminIdentity | null;
 }
 
 export type Reader = { kind: 'worker' } | { kind: 'admin'; identity: AdminIdentity };
@@ -29,7 +30,7 @@ export function readerIdentifier(options: ReadAuthOptions): (c: Context) => Prom
       return identity ? { kind: 'admin', identity } : null;
     }
     const session = getCookie(c, SESSION_COOKIE);
-    const identity = session ? options.sessions.get(session) : null;
+    const identity = session ? options.sessionAdmin(session) : null;
     return identity ? { kind: 'admin', identity } : null;
   };
 }
