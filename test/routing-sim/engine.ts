@@ -4,6 +4,7 @@
 // analytics node that pushes the real computeScores over in-memory window statistics, and
 // retries within max_attempts.
 import { seededRandom } from '../../worker/core/routing/random';
+import { ScoreIndex } from '../../worker/core/routing/score-index';
 import { scoreKey, type RequestProfile } from '../../worker/core/routing/types';
 import { computeScores, DEFAULT_SCORING } from '../../worker/core/scoring';
 import type { Candidate, ChannelScore, RandomSource } from '../../worker/core/types';
@@ -70,11 +71,8 @@ export function runStrategy(scenario: Scenario, strategy: Strategy): RunResult {
   };
   every(scenario.push_interval_s * 1000, (at) => {
     const rows = stats.windowStats(at);
-    const table = new Map<string, ChannelScore>();
-    for (const score of computeScores(rows, { ...DEFAULT_SCORING, now: at })) {
-      table.set(scoreKey(score.channel_id, score.model), score);
-    }
-    scores = table;
+    // Indexed as the worker's score store does when a table arrives.
+    scores = new ScoreIndex(computeScores(rows, { ...DEFAULT_SCORING, now: at }));
   });
 
   const factory = strategy.start({

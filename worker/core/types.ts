@@ -113,7 +113,7 @@ export interface LogRecord {
 export interface DecisionCandidate {
   channel_id: string;
   model: string;
-  /** Normalised components in [0, 1], higher is better; absent for a rejected candidate. */
+  /** Normalised components in [0, 1], higher is better; absent for a candidate a hard constraint removed (one placed last as `down` keeps them). */
   components?: { margin: number; ttft: number; throughput: number; reliability: number; load: number };
   utility: number;
   /** Probability of being chosen first. */

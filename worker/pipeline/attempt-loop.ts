@@ -19,11 +19,22 @@ import { errorResponse } from './respond';
 
 const NO_TOKENS = { input_tokens: 0, output_tokens: 0 };
 
-export async function walkAttempts(c: Context<AppEnv>, inbound: InboundRequest, catalog: Catalog, prepared: PreparedRequest): Promise<Response> {
+export async function walkAttempts(
+  c: Context<AppEnv>,
+  inbound: InboundRequest,
+  catalog: Catalog,
+  prepared: PreparedRequest,
+): Promise<Response> {
   const state = c.get('state');
   const { admission } = prepared;
   const waitUntil = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
-  const logContext: LogContext = { request_id: c.get('request_id'), auth: c.get('auth'), client_protocol: inbound.protocol, stream: inbound.stream };
+  const logContext: LogContext = {
+    request_id: c.get('request_id'),
+    auth: c.get('auth'),
+    client_protocol: inbound.protocol,
+    stream: inbound.stream,
+    decision: prepared.decision,
+  };
   const record = (report: AttemptReport) => shipRecord(state.shipper, c.env, logRecordOf(report, logContext), waitUntil);
   const settle = (report: AttemptReport) => admission.settle(chargeOf(report), tokensOf(report.usage));
   const context: AttemptContext = {

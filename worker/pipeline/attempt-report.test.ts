@@ -151,3 +151,27 @@ describe('meter', () => {
     expect(meter(null, inbound, 0)).toEqual({ usage: usage({ input_tokens: 42, output_tokens: 0 }), estimated: true });
   });
 });
+
+describe('logRecordOf: the router decision', () => {
+  const decision = {
+    mode: 'balanced',
+    rule: 'sample' as const,
+    temperature: 0.03,
+    exploration: 0,
+    weights: { margin: 0.3, ttft: 0.3, throughput: 0.15, reliability: 0.25 },
+    score_version: 7,
+    total_candidates: 1,
+    candidates: [{ channel_id: 'acme-east', model: 'claude-x', utility: 0.9, probability: 1 }],
+    plan: ['acme-east'],
+    reason: 'only candidate',
+  };
+
+  it('rides on the first attempt only', () => {
+    expect(logRecordOf(report({ attempt: 1 }), { ...context, decision }).decision).toEqual(decision);
+    expect(logRecordOf(report({ attempt: 2 }), { ...context, decision })).not.toHaveProperty('decision');
+  });
+
+  it('is absent when the request was not planned with one', () => {
+    expect(logRecordOf(report({ attempt: 1 }), context)).not.toHaveProperty('decision');
+  });
+});

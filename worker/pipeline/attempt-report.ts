@@ -1,7 +1,7 @@
 // What one attempt did, as data: the attempt functions (attempt.ts) return a report, and
 // everything derived from it is a pure function here: the log record, the charge, the live
 // signal's outcome. Named fields, so no two adjacent numbers can be swapped unnoticed.
-import type { Candidate, ErrorClass, LogRecord, Protocol, Usage } from '../core/types';
+import type { Candidate, DecisionRecord, ErrorClass, LogRecord, Protocol, Usage } from '../core/types';
 import type { KeyContext } from '../auth/key-context';
 import type { AttemptOutcome } from '../signals/live-signals';
 import type { InboundRequest } from '../protocols/types';
@@ -36,6 +36,8 @@ export interface LogContext {
   auth: Pick<KeyContext, 'key_id' | 'user_id' | 'group_id'>;
   client_protocol: Protocol;
   stream: boolean;
+  /** How the router chose (core/routing/decision.ts); logged on the first attempt's record only. */
+  decision?: DecisionRecord;
 }
 
 /** Longest error message a log record keeps. */
@@ -72,6 +74,8 @@ export function logRecordOf(report: AttemptReport, context: LogContext): LogReco
     cost_usd: usageCost(usage, candidate.cost),
     price_usd: chargeOf(report),
     final: report.final,
+    // Once per request: later attempts of the same request add nothing to it.
+    ...(report.attempt === 1 && context.decision !== undefined ? { decision: context.decision } : {}),
   };
 }
 

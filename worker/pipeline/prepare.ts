@@ -1,7 +1,7 @@
 // The request-level steps between a resolved model and the first attempt: the routing policy
 // (config ← group ← key ← request) and its fallbacks, the candidate channels, admission (the
 // account object reserves the largest possible charge) and the plan.
-import type { Candidate } from '../core/types';
+import type { Candidate, DecisionRecord } from '../core/types';
 import type { Bindings } from '../env';
 import type { GatewayError } from '../errors';
 import type { InboundRequest } from '../protocols/types';
@@ -9,6 +9,7 @@ import type { KeyContext } from '../auth/key-context';
 import type { IsolateState } from '../state';
 import { candidatesFor, groupOf, type Catalog } from '../catalog/catalog';
 import { maximumCharge } from '../core/metering';
+import { decisionRecordOf } from '../core/routing/decision';
 import { formatExplanation } from '../core/routing/explain';
 import { plan } from '../core/routing/plan';
 import { resolvePolicy } from '../core/routing/policy';
@@ -42,6 +43,8 @@ export interface PreparedRequest {
   admission: Admission;
   /** Headers every answer of this request carries (the debug explanation). */
   headers: Record<string, string>;
+  /** How the router chose, for the first attempt's log record (the routing explorer). */
+  decision: DecisionRecord;
 }
 
 export type Preparation = { ok: true; value: PreparedRequest } | { ok: false; error: GatewayError; headers?: Record<string, string> };
@@ -91,6 +94,7 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
     },
     now,
     random: Math.random,
+    explain: input.debug,
   });
   const headers: Record<string, string> = input.debug ? { 'x-switchboard-debug': formatExplanation(routed) } : {};
   const attempts = routed.attempts.slice(0, policy.max_attempts);
@@ -102,5 +106,6 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
       headers,
     };
   }
-  return { ok: true, value: { attempts, admission: admission.value, headers } };
+  const decision = decisionRecordOf(routed, scores.table?.version ?? 0);
+  return { ok: true, value: { attempts, admission: admission.value, headers, decision } };
 }

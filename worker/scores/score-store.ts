@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { eq, sql } from 'drizzle-orm';
 import { scoreTables } from '../db/schema';
 import type { ChannelScore, ScoreTable } from '../core/types';
-import { scoreKey } from '../core/routing/types';
+import { ScoreIndex } from '../core/routing/score-index';
 
 const nullableNumber = z.number().finite().nullable();
 
@@ -38,7 +38,7 @@ export interface ScoreSnapshot {
   received_at: number;
 }
 
-const EMPTY: ScoreSnapshot = { table: null, map: new Map(), received_at: 0 };
+const EMPTY: ScoreSnapshot = { table: null, map: new ScoreIndex([]), received_at: 0 };
 
 export class ScoreStore {
   #snapshot: ScoreSnapshot = EMPTY;
@@ -95,8 +95,8 @@ export class ScoreStore {
   }
 
   #set(table: ScoreTable, received_at: number): void {
-    const map = new Map<string, ChannelScore>();
-    for (const entry of table.entries) map.set(scoreKey(entry.channel_id, entry.model), entry);
-    this.#snapshot = { table, map, received_at };
+    // Indexed once per table (every few seconds), so the router finds each candidate's score
+    // without building a key per candidate per request.
+    this.#snapshot = { table, map: new ScoreIndex(table.entries), received_at };
   }
 }

@@ -23,7 +23,7 @@ import {
   tierOf,
   valueOf,
   type Workspace,
-} from './objective';
+} from './workspace';
 import { ROUTING_CONSTANTS } from './presets';
 import type { RouterSettings } from './settings';
 import type { PlanInput } from './types';
@@ -44,8 +44,7 @@ export function orderAttempts(input: PlanInput, workspace: Workspace, settings: 
   const maxAttempts = Math.max(1, Math.floor(policy.max_attempts));
   const pinned = provider?.allow_fallbacks === false;
   const order = provider?.order;
-  // 1 once a candidate is placed.
-  const taken = new Uint8Array(workspace.count);
+  const taken = workspace.taken;
   const attempts: Candidate[] = [];
   const result: Ordering = { attempts, first_model: null, rule: 'none', exploration: 0 };
 

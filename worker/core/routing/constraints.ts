@@ -1,7 +1,8 @@
 // Hard constraints: each returns the reason a candidate may not serve the request, or
 // undefined. They always win over weights.
 import type { Candidate, ChannelScore } from '../types';
-import { scoreKey, type Binding, type PlanInput, type RequestProfile, type RoutingPolicy } from './types';
+import { scoreOf } from './score-index';
+import type { Binding, PlanInput, RequestProfile, RoutingPolicy } from './types';
 
 /** The rejection reason of a candidate outside the dialect the request is bound to. */
 export const BOUND_DIALECT = 'bound_dialect';
@@ -73,7 +74,7 @@ export function applyBinding(input: PlanInput): { input: PlanInput; binding: Bin
     (candidate) =>
       candidate.dialect === dialect &&
       input.profile.models.includes(candidate.model) &&
-      rejectionOf(candidate, input.scores.get(scoreKey(candidate.channel_id, candidate.model)), input.policy, input.profile) === undefined,
+      rejectionOf(candidate, scoreOf(input.scores, candidate.channel_id, candidate.model), input.policy, input.profile) === undefined,
   );
   if (usable) return { input, binding: { dialect, applied: true } };
   return { input: { ...input, profile: { ...input.profile, bound_dialect: null } }, binding: { dialect, applied: false } };

@@ -1,55 +1,56 @@
 // The explanation of a plan: per candidate its normalised components, utility, probability
 // of being first or the constraint that removed it; and a compact ASCII rendering for the
 // `x-switchboard-debug` response header.
-import type { Candidate } from '../types';
 import {
-  C_LOAD,
-  C_MARGIN,
-  C_RELIABILITY,
-  C_THROUGHPUT,
-  C_TTFT,
-  PROBABILITY,
-  REJECTED,
-  UTILITY,
-  WIDTH,
-  type Workspace,
-} from './objective';
+  ROW_LOAD,
+  ROW_MARGIN,
+  ROW_PROBABILITY,
+  ROW_RELIABILITY,
+  ROW_THROUGHPUT,
+  ROW_TTFT,
+  ROW_UTILITY,
+  rowCandidate,
+  rowTier,
+  rowValue,
+  type PlanRows,
+} from './rows';
 import type { Binding, CandidateExplanation, Plan } from './types';
+import { REJECTED, UNHEALTHY } from './workspace';
 
 export const MAX_DEBUG_HEADER_BYTES = 4096;
 
-export function explain(candidates: readonly Candidate[], workspace: Workspace): CandidateExplanation[] {
-  const { data, state } = workspace;
-  const result: CandidateExplanation[] = new Array(candidates.length);
-  for (let index = 0; index < candidates.length; index++) {
-    const candidate = candidates[index]!;
-    if (state[index] === REJECTED) {
-      result[index] = {
+/** One entry per row of the plan (every candidate with `explain: true`), in input order. */
+export function explain(rows: PlanRows): CandidateExplanation[] {
+  const result: CandidateExplanation[] = [];
+  for (let row = 0; row < rows.indices.length; row++) {
+    const candidate = rowCandidate(rows, row);
+    const tier = rowTier(rows, row);
+    if (tier === REJECTED) {
+      result.push({
         channel_id: candidate.channel_id,
         model: candidate.model,
         components: {},
         utility: 0,
         probability: 0,
-        rejected: workspace.rejections?.[index] ?? 'rejected',
-      };
+        rejected: rows.rejections?.[rows.indices[row]!] ?? 'rejected',
+      });
       continue;
     }
-    const base = index * WIDTH;
     const entry: CandidateExplanation = {
       channel_id: candidate.channel_id,
       model: candidate.model,
       components: {
-        margin: round(data[base + C_MARGIN]!),
-        ttft: round(data[base + C_TTFT]!),
-        throughput: round(data[base + C_THROUGHPUT]!),
-        reliability: round(data[base + C_RELIABILITY]!),
-        load: round(data[base + C_LOAD]!),
+        margin: round(rowValue(rows, row, ROW_MARGIN)),
+        ttft: round(rowValue(rows, row, ROW_TTFT)),
+        throughput: round(rowValue(rows, row, ROW_THROUGHPUT)),
+        reliability: round(rowValue(rows, row, ROW_RELIABILITY)),
+        load: round(rowValue(rows, row, ROW_LOAD)),
       },
-      utility: round(data[base + UTILITY]!),
-      probability: round(data[base + PROBABILITY]!),
+      utility: round(rowValue(rows, row, ROW_UTILITY)),
+      probability: round(rowValue(rows, row, ROW_PROBABILITY)),
     };
-    if (state[index] === 1) entry.components.unhealthy = 1;
-    result[index] = entry;
+    if (tier === UNHEALTHY) entry.components.unhealthy = 1;
+    result.push(entry);
   }
   return result;
 }
@@ -69,15 +70,17 @@ export function formatExplanation(plan: Plan): string {
   header += ` attempts=${tried === '' ? '-' : tried}`;
   if (summary?.binding) header += ` | ${bindingLine(summary.binding)}`;
   const entries = plan.explanation.slice().sort(byInterest);
+  // A plan made without `explain` keeps only the decision record's candidates: count the rest too.
+  const total = Math.max(entries.length, plan.rows?.candidates.length ?? 0);
   let written = 0;
   for (const entry of entries) {
     const part = ` | ${renderEntry(entry)}`;
-    const rest = entries.length - written;
+    const rest = total - written;
     if (header.length + part.length + (rest > 1 ? 16 : 0) > MAX_DEBUG_HEADER_BYTES) break;
     header += part;
     written++;
   }
-  if (written < entries.length) header += ` | +${entries.length - written} more`;
+  if (written < total) header += ` | +${total - written} more`;
   return header;
 }
 

@@ -1,138 +1,49 @@
 // The objective: per candidate, raw features (margin, TTFT, generation time, failure
 // probability, load) → components normalised within its model's usable set → utility →
-// softmax logit. Per-candidate numbers live in one flat typed array (a row of WIDTH slots
-// per candidate), so that a plan over hundreds of candidates allocates a handful of buffers,
-// not objects; the per-model-and-tier statistics are a few small objects. Each plan
-// allocates its own workspace: plan() stays pure and its explanation can be read at any
-// time. (A shared scratch buffer saved about 3 µs per plan, invisible next to a request.)
+// softmax logit, written into a workspace (workspace.ts) that plan() borrows from a pool.
 import type { Candidate, ChannelScore } from '../types';
 import { rejectionOf } from './constraints';
 import { ROUTING_CONSTANTS as K } from './presets';
+import { scoreOf } from './score-index';
 import type { RouterSettings } from './settings';
-import { scoreKey, type PlanInput } from './types';
-
-// Per-candidate slots in Workspace.data.
-export const REVENUE = 0;
-export const COST = 1;
-export const MARGIN = 2;
-export const TTFT = 3; // ms, NaN when unknown
-export const TOKENS_PER_S = 4; // NaN when unknown
-export const FAILURE = 5; // probability an attempt fails
-export const LOAD = 6; // utilisation, in flight / capacity
-export const LOG_WEIGHT = 7;
-export const PRIORITY = 8;
-export const C_MARGIN = 9;
-export const C_TTFT = 10;
-export const C_THROUGHPUT = 11;
-export const C_RELIABILITY = 12;
-export const C_LOAD = 13;
-export const UTILITY = 14;
-export const LOGIT = 15;
-export const ODDS = 16; // exp(logit − max logit of its model and tier)
-export const PROBABILITY = 17; // of being the first attempt
-export const PROBE_SHARE = 18; // share of first choices the breaker asks for (probe, recovery)
-export const WIDTH = 19;
-
-// Workspace.state values.
-export const HEALTHY = 0; // tier 0: tried first
-export const UNHEALTHY = 1; // tier 1: breaker open or reported down; tried after tier 0
-export const REJECTED = 2;
-
-/** What the normalisation needs to know about the usable candidates of one model and tier. */
-export interface GroupStatistics {
-  members: number;
-  best_margin: number;
-  scale: number;
-  min_ttft: number;
-  sum_ttft: number;
-  known_ttft: number;
-  min_generation: number;
-  sum_tokens_per_s: number;
-  known_tokens_per_s: number;
-  min_failure: number;
-  max_priority: number;
-  max_logit: number;
-}
-
-export interface Workspace {
-  /** Number of candidates: every array below has exactly this many rows. */
-  count: number;
-  /** count × WIDTH slots; read through valueOf. */
-  data: Float64Array;
-  /** HEALTHY, UNHEALTHY or REJECTED; read through tierOf. */
-  state: Uint8Array;
-  /** 1 when the candidate's numbers are stale or thin: it may get exploration traffic. */
-  explore: Uint8Array;
-  /** Index of the candidate's model in profile.models, −1 when not requested. */
-  model: Int16Array;
-  /** Per model and tier: groups[model * 2 + tier]. */
-  groups: GroupStatistics[];
-  rejections: (string | undefined)[] | undefined;
-}
-
-/** A candidate's slot. Rows exist for every index below count; outside them, NaN. */
-export function valueOf(workspace: Workspace, index: number, slot: number): number {
-  return workspace.data[index * WIDTH + slot] ?? NaN;
-}
+import type { PlanInput } from './types';
+import {
+  C_LOAD,
+  C_MARGIN,
+  C_RELIABILITY,
+  C_THROUGHPUT,
+  C_TTFT,
+  COST,
+  FAILURE,
+  HEALTHY,
+  LOAD,
+  LOG_WEIGHT,
+  LOGIT,
+  MARGIN,
+  ODDS,
+  PRIORITY,
+  PROBABILITY,
+  PROBE_SHARE,
+  REJECTED,
+  REVENUE,
+  TOKENS_PER_S,
+  TTFT,
+  UNHEALTHY,
+  UTILITY,
+  WIDTH,
+  groupOf,
+  type Workspace,
+} from './workspace';
 
 /** One number of a flat row array (data[index * WIDTH + slot]); NaN outside it. */
 function read(data: Float64Array, offset: number): number {
   return data[offset] ?? NaN;
 }
 
-export function tierOf(workspace: Workspace, index: number): number {
-  return workspace.state[index] ?? REJECTED;
-}
-
-export function modelOf(workspace: Workspace, index: number): number {
-  return workspace.model[index] ?? -1;
-}
-
-export function isExploring(workspace: Workspace, index: number): boolean {
-  return workspace.explore[index] === 1;
-}
-
-/** Usable candidates of a model in a tier. */
-export function membersOf(workspace: Workspace, modelIndex: number, tier: number): number {
-  return workspace.groups[modelIndex * 2 + tier]?.members ?? 0;
-}
-
-/** The statistics of the candidate's model and tier; undefined for a rejected candidate. */
-function groupOf(workspace: Workspace, index: number): GroupStatistics | undefined {
-  const tier = tierOf(workspace, index);
-  return tier === REJECTED ? undefined : workspace.groups[modelOf(workspace, index) * 2 + tier];
-}
-
-function emptyGroup(): GroupStatistics {
-  return {
-    members: 0,
-    best_margin: -Infinity,
-    scale: 0,
-    min_ttft: Infinity,
-    sum_ttft: 0,
-    known_ttft: 0,
-    min_generation: Infinity,
-    sum_tokens_per_s: 0,
-    known_tokens_per_s: 0,
-    min_failure: Infinity,
-    max_priority: -Infinity,
-    max_logit: -Infinity,
-  };
-}
-
-export function measure(input: PlanInput, settings: RouterSettings): Workspace {
+/** Fills a workspace borrowed for input.candidates (borrowWorkspace). */
+export function measure(input: PlanInput, settings: RouterSettings, workspace: Workspace): void {
   const { candidates, profile } = input;
   const count = candidates.length;
-  const workspace: Workspace = {
-    count,
-    data: new Float64Array(count * WIDTH),
-    state: new Uint8Array(count),
-    explore: new Uint8Array(count),
-    model: new Int16Array(count),
-    groups: [],
-    rejections: undefined,
-  };
-  for (let slot = 0; slot < profile.models.length * 2; slot++) workspace.groups.push(emptyGroup());
   let index = 0;
   for (const candidate of candidates) measureOne(input, workspace, candidate, index++);
   for (index = 0; index < count; index++) gather(workspace, index, profile.output_tokens);
@@ -143,16 +54,13 @@ export function measure(input: PlanInput, settings: RouterSettings): Workspace {
     if (group === undefined) continue;
     data[index * WIDTH + ODDS] = Math.exp(Math.max(-700, read(data, index * WIDTH + LOGIT) - group.max_logit));
   }
-  return workspace;
 }
 
 function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate, index: number): void {
   const { data, state, explore, model } = workspace;
   const modelIndex = input.profile.models.indexOf(candidate.model);
   model[index] = modelIndex;
-  const score: ChannelScore | undefined = input.scores.get(
-    scoreKey(candidate.channel_id, candidate.model),
-  );
+  const score: ChannelScore | undefined = scoreOf(input.scores, candidate.channel_id, candidate.model);
   const reason =
     modelIndex < 0 ? 'model' : rejectionOf(candidate, score, input.policy, input.profile);
   const base = index * WIDTH;

@@ -59,6 +59,8 @@ export function planInput(
     capabilities?: string[];
     bound_dialect?: Protocol | null;
     seed?: number;
+    /** Keep every candidate's explanation (default true: most tests read it whole). */
+    explain?: boolean;
   } = {},
 ): PlanInput {
   return {
@@ -75,5 +77,6 @@ export function planInput(
     },
     now: 1_000_000,
     random: seededRandom(options.seed ?? 42),
+    explain: options.explain ?? true,
   };
 }

@@ -2,6 +2,7 @@
 // what it hands back. The router is pure: no I/O, no clock (time comes in as `now`), no
 // mutation of its inputs, randomness only through `random`.
 import type { Candidate, ChannelScore, Protocol, RandomSource } from '../types';
+import type { PlanRows } from './rows';
 
 export type RoutingMode = 'economy' | 'balanced' | 'performance' | 'stability';
 
@@ -82,13 +83,22 @@ export interface LiveChannelSignals {
 export interface PlanInput {
   /** Every channel × model that could serve one of profile.models (any order). */
   candidates: Candidate[];
-  /** Pushed scores keyed by `${channel_id}\u0000${model}` (see scoreKey). */
+  /**
+   * Pushed scores keyed by `${channel_id}\u0000${model}` (see scoreKey). A ScoreIndex
+   * (score-index.ts) is found without building keys: pass one on hot paths.
+   */
   scores: ReadonlyMap<string, ChannelScore>;
   live: ReadonlyMap<string, LiveChannelSignals>; // by channel_id
   policy: RoutingPolicy;
   profile: RequestProfile;
   now: number;
   random: RandomSource;
+  /**
+   * Keep every candidate's explanation (the debug header, the admin endpoint, tests). Without
+   * it the plan keeps only the decision record's candidates (the 16 most probable, then
+   * rejected ones while there is room): the rest would be garbage on every request.
+   */
+  explain?: boolean;
 }
 
 /** Why a candidate got its place, for the debug header and admin endpoint. */
@@ -116,6 +126,8 @@ export interface PlanSummary {
   rule: 'sample' | 'order' | 'sort' | 'none';
   /** The model whose channels competed for the first attempt (null: nothing usable). */
   first_model: string | null;
+  /** The OpenRouter `provider.sort` key, when rule is 'sort'. */
+  sort?: 'price' | 'latency' | 'throughput';
   /** Set when the request was bound to a dialect by reasoning state in its history. */
   binding?: Binding;
 }
@@ -126,9 +138,14 @@ export interface Plan {
    * model; the worker tries them in order. Empty when every candidate broke a constraint.
    */
   attempts: Candidate[];
-  /** One entry per input candidate, in input order (computed on first read). */
+  /**
+   * One entry per input candidate with input.explain, else per candidate the decision record
+   * keeps; in input order (computed on first read).
+   */
   explanation: CandidateExplanation[];
   summary?: PlanSummary;
+  /** What the explanation and the decision record (decision.ts) are built from. */
+  rows?: PlanRows;
 }
 
 export function scoreKey(channel_id: string, model: string): string {
