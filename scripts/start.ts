@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT, startStack } from './stack';
 import { loadConfigFile } from './config-file';
+import { ensureConsoleBuilt } from './console-build';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const configPath = await chooseConfig();
   const config = await loadConfigFile(configPath);
   const adminKey = process.env.ADMIN_KEY ?? 'sb-admin-dev';
+  if ((await ensureConsoleBuilt()) === 'built') console.log('console:     built into console/dist');
   const stack = await startStack({
     workerPort: port('SWITCHBOARD_PORT', 8787),
     analyticsPort: port('ANALYTICS_PORT', 8788),
@@ -24,7 +26,8 @@ async function main(): Promise<void> {
   const demoKey = (config as { keys?: Array<{ key: string }> }).keys?.[0]?.key;
   console.log(`config:      ${path.relative(ROOT, configPath)}`);
   console.log(`worker:      ${stack.workerUrl}   (OpenAI base URL ${stack.workerUrl}/v1)`);
-  console.log(`analytics:   ${stack.analyticsUrl}   (dashboard ${stack.analyticsUrl}/)`);
+  console.log(`console:     ${stack.analyticsUrl}/   (operators sign in with the admin key; users from an invite link)`);
+  console.log(`analytics:   ${stack.analyticsUrl}   (ingest, scores, query APIs)`);
   console.log(`simulator:   ${stack.simUrl}   (control ${stack.simUrl}/_sim/providers)`);
   if (demoKey) console.log(`demo key:    ${demoKey}`);
   console.log(`admin key:   ${adminKey}   (development value; set ADMIN_KEY to change it)`);

@@ -103,21 +103,22 @@ describe('named admin keys through the CLI', () => {
   });
 });
 
-describe('dashboard sign-in', () => {
-  it('a browser signs in with an admin key and gets an HttpOnly, SameSite=Strict session', async () => {
+describe('console sign-in', () => {
+  it('a browser signs in with an admin key and gets an HttpOnly, Secure, SameSite=Strict session', async () => {
     const { analyticsUrl, adminKey } = stack();
     const signIn = (key: string) =>
-      fetch(`${analyticsUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ key }) });
+      fetch(`${analyticsUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'admin', admin_key: key }) });
     expect((await signIn('wrong')).status).toBe(401);
     const response = await signIn(adminKey);
-    expect(response.status).toBe(303);
+    expect(response.status).toBe(200);
     const cookie = response.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const session = cookie.split(';')[0]!;
-    const page = await fetch(`${analyticsUrl}/`, { headers: { cookie: session } });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Switchboard analytics');
+    const current = await fetch(`${analyticsUrl}/api/session`, { headers: { cookie: session } });
+    expect(current.status).toBe(200);
+    expect(((await current.json()) as { identity: { kind: string } }).identity.kind).toBe('admin');
     expect((await fetch(`${analyticsUrl}/stats?window=60`, { headers: { cookie: session } })).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStack, type Stack } from '../../scripts/stack';
+import { ensureConsoleBuilt } from '../../scripts/console-build';
 
 export interface E2EStack {
   workerUrl: string;
@@ -24,6 +25,8 @@ declare module 'vitest' {
 let stack: Stack | null = null;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The analytics node serves the console; the secrets scan reads its page too.
+  await ensureConsoleBuilt();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-e2e-'));
   const config = JSON.parse(await fs.readFile(path.join(import.meta.dirname, 'config.json'), 'utf8'));
   process.env.E2E_CHANNEL_B_KEY = 'sk-upstream-b-from-env-SECRET';

@@ -169,7 +169,7 @@ describe('secrets stay secret', () => {
       ['analytics health', `${analyticsUrl}/health`, {}],
       ['analytics usage', `${analyticsUrl}/usage`, internal],
       ['analytics ledger summary', `${analyticsUrl}/ledger/summary`, internal],
-      ['analytics dashboard', `${analyticsUrl}/`, admin],
+      ['console page', `${analyticsUrl}/`, admin],
     ];
     for (const [what, url, headers] of reads) {
       const response = await call(what, url, { headers });
