@@ -32,7 +32,7 @@ export function UserOverviewPage() {
           <Metric id="burn-rate" title="Burn rate" value={`${formatUsd(data.burn_rate_usd_per_day)} / day`}>
             Average over the last 7 days
           </Metric>
-          <Metric id="days-left" title="Days left" value={data.days_left === null ? '—' : data.days_left.toFixed(1)}>
+          <Metric id="days-left" title="Days left" value={daysLeftLabel(data.days_left)}>
             {data.days_left === null ? 'Nothing is being spent' : 'At the current burn rate'}
           </Metric>
           <Metric id="ttft-p95" title="Time to first token, p95" value={formatMs(data.ttft_p95_ms)}>
@@ -70,4 +70,11 @@ function Metric({ id, title, value, children }: { id: string; title: string; val
       {children && <CardContent className="text-muted-foreground text-xs">{children}</CardContent>}
     </Card>
   );
+}
+
+/** Days of spend the balance covers; past a year the exact figure means nothing. */
+function daysLeftLabel(days: number | null): string {
+  if (days === null) return '—';
+  if (days > 365) return 'over a year';
+  return days < 10 ? days.toFixed(1) : String(Math.floor(days));
 }
