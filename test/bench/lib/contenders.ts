@@ -88,7 +88,7 @@ export async function startContender(name: ContenderName, sim: Simulator, option
     if (mode === 'passthrough') return pathTarget(name, 'workerd via Miniflare API', started.ready.url, started);
     return {
       name,
-      runtime: 'workerd via Miniflare API (entry worker in front), D1 local, analytics node live',
+      runtime: 'workerd via Miniflare API on its own socket (unsafeDirectSockets: no entry worker), D1 local, analytics node live',
       url: `${started.ready.url}/v1/chat/completions`,
       headers: { authorization: `Bearer ${BENCH_KEY}` },
       model: (slow) => (slow ? 'bench-slow' : 'bench-zero'),

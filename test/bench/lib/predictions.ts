@@ -6,19 +6,24 @@ export const PREDICTIONS = {
     'Non-streaming added p50 / p99 at one connection: node-pipe +0.3 / +1.3 ms, nginx +0.1 / +1 ms, workerd passthrough +0.5 / +1.5 ms, ' +
     'Miniflare passthrough +0.8 / +3 ms, Switchboard (on Miniflare) +1.0 / +4 ms, Portkey +2.2 / +8 ms. So Switchboard meets ≤ 0.5 × Portkey at p99 ' +
     'but misses ≤ 1.5 × the bare workerd passthrough (Switchboard can only be run behind Miniflare\'s entry worker here, and does real work: auth, ' +
-    'routing, a log record). Streaming: Switchboard adds ~1.5 ms to TTFT p50 and a few µs per chunk (it parses every SSE frame to observe usage).',
+    'routing, a log record). Streaming: Switchboard adds ~1.5 ms to TTFT p50 and a few µs per chunk (it parses every SSE frame to observe usage). ' +
+    '(2026-12-06, 0.3.0, written before the run: admission by lease removes the account object from the request path and the direct socket removes Miniflare\'s entry worker. Switchboard +0.9 / +2.5 ms p50 / p99 against Portkey +1.8 / +9 ms: ≤ 0.5 × Portkey at p99 met, at p50 missed (0.5 × Portkey\'s 1.8 ms is 0.9 ms, about the runtime\'s own floor); against the same runtime\'s passthrough, now also on a direct socket (+0.5 / +1.5 ms), about 1.8 × at p50: missed.)',
   throughput:
     'Frontier under 10 ms added p99: direct-class proxies (node-pipe, nginx) at the sweep limit (~3,000/s, where the load generator and simulator ' +
     'sharing one core give out), workerd passthrough ~2,000/s, Switchboard ~1,000/s, Portkey ~600/s: Switchboard ≈ 1.7 × Portkey, a miss of the ' +
-    '≥ 3 × goal. Requests per CPU-second: nginx ~20k, node-pipe ~6k, workerd passthrough ~4k, Switchboard ~1.5k, Portkey ~1.2k.',
+    '≥ 3 × goal. Requests per CPU-second: nginx ~20k, node-pipe ~6k, workerd passthrough ~4k, Switchboard ~1.5k, Portkey ~1.2k. ' +
+    '(2026-12-06, 0.3.0, before the run: with no account-object round trip and no entry worker, Switchboard saturates at ~1,800–2,500 req/s against Portkey ~650–1,000 (≈ 2.5 ×, short of 3 ×) and ≈ 0.35 × the same runtime\'s passthrough (short of 0.5 ×); frontier under 5 ms ~1,000 req/s.)',
   streams:
     'Zero errors and zero lost or reordered frames through Switchboard at 10,000 held streams (1,000 new/s); workerd RSS ~55–70 KB per stream ' +
     '(a bare workerd stream costs ~50 KB; the per-stream observer and log record add some), i.e. at or slightly over the 50 KB goal; added TTFT ' +
-    'p99 under load 20–80 ms because the two cores are saturated by 20k chunks/s through three processes.',
+    'p99 under load 20–80 ms because the two cores are saturated by 20k chunks/s through three processes. ' +
+    '(2026-12-06, 0.3.0, before the run: a held stream costs workerd ~15–25 KB and the isolate ~10 KB (measured per process at 1,000 streams by the change\'s author), so ≤ 50 KB met; 10,000 at 1,000 new/s with 0 errors now that admission no longer queues behind the account object; added TTFT p99 with 1,000 held ~5–10 ms.)',
   router:
     'Decision time ~5 µs at 10 candidates, ~40 µs at 100, ~400 µs at 1,000 (linear in candidates: scoring and weighted choice). ' +
-    '(2026-12-06, after removing the per-isolate scratch buffer so that plan allocates its own arrays: +3 to +50 µs per plan, measured by the change\'s author.)',
-  analytics: 'Ingest through /ingest ~150k rows/s (DuckDB appender ~586k rows/s is the ceiling; JSON parsing and validation dominate); score recompute from in-memory rollups < 10 ms at both 300k and 3M rows.',
+    '(2026-12-06, after removing the per-isolate scratch buffer so that plan allocates its own arrays: +3 to +50 µs per plan, measured by the change\'s author.) ' +
+    '(2026-12-06, 0.3.0, before the run: workspace pool and score index, 8 / 25 / 250 µs; the decision record adds ~5 µs at 100.)',
+  analytics: 'Ingest through /ingest ~150k rows/s (DuckDB appender ~586k rows/s is the ceiling; JSON parsing and validation dominate); score recompute from in-memory rollups < 10 ms at both 300k and 3M rows. ' +
+    '(2026-12-06, 0.3.0, before the run: DuckDB on a writer thread with group commit and a hand-written record check: 100k–150k rows/s through /ingest, short of 200k; recompute unchanged.)',
   loop:
     'Reaction to a channel going down: under 1 s (the isolate\'s own circuit breaker trips on the first refused connections, before any score push), ' +
     'with zero client-visible errors (retries hide it). Recovery to fair share: one push interval plus the breaker\'s half-open probe, ~5–10 s.',

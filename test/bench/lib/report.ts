@@ -216,8 +216,8 @@ sizes), \`npm run bench -- --only=latency,streams\` (sections: ${SECTION_ORDER.j
 | node-pipe | Node ${meta.versions.node} | \`test/bench/contenders/node-pipe.ts\`: node:http proxy, keep-alive upstream agent, TCP_NODELAY |
 | nginx | ${meta.versions.nginx} | 1 worker, upstream keepalive 256, proxy_buffering off |
 | workerd-passthrough | \`workerd serve\` with a capnp config | \`test/bench/contenders/passthrough-worker.js\` (bare \`fetch\`), globalOutbound = network allowing local |
-| miniflare-passthrough | workerd via Miniflare's API | the same passthrough worker, so Switchboard's own cost can be separated from Miniflare's entry worker |
-| switchboard | workerd via Miniflare's API, local D1 | full path: bundle from \`bundleWorker\`, migrations applied, bench config (auth, routing, logging to a live analytics node on DuckDB, stream observation) |
+| miniflare-passthrough | workerd via Miniflare's API on its own socket, as \`npm start\` serves Switchboard | the same passthrough worker: the same runtime's floor (\`BENCH_ENTRY_WORKER=1\` puts Miniflare's entry worker back in front of both, for comparison) |
+| switchboard | workerd via Miniflare's API on its own socket (no entry worker), local D1 | full path: bundle from \`bundleWorker\`, migrations applied, bench config (auth, routing, logging to a live analytics node on DuckDB, stream observation) |
 | portkey | @portkey-ai/gateway ${meta.versions.portkey} on Node | \`start-server.js --headless\`, \`x-portkey-provider: openai\`, \`x-portkey-custom-host\` → the simulator |
 
 `;
