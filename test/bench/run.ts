@@ -20,7 +20,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const pinning = !argv.includes('--no-pin');
 const listFlag = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
-const ALL: Section[] = ['latency', 'throughput', 'streams', 'router', 'analytics', 'loop', 'protocol'];
+const ALL: Section[] = ['latency', 'throughput', 'streams', 'router', 'analytics', 'loop', 'protocol', 'console'];
 const only = listFlag('only') as Section[] | undefined;
 const skip = new Set(listFlag('skip') ?? []);
 const selected = ALL.filter((section) => (!only || only.includes(section)) && !skip.has(section));
@@ -169,6 +169,12 @@ async function main(): Promise<void> {
     renderReport({ running: 'protocol', notes: {} });
     log('protocol translation');
     await attempt(['protocol'], async () => save('protocol', await runExternal('protocol', quick, log)));
+  }
+
+  if (selected.includes('console')) {
+    renderReport({ running: 'console', notes: {} });
+    log('console first paint');
+    await attempt(['console'], async () => save('console', await runExternal('console', quick, log)));
   }
 
   renderReport();

@@ -24,6 +24,10 @@ interface OperatorModule {
 const modules = import.meta.glob<OperatorModule>('../operator/index.ts');
 const loadOperator = Object.values(modules)[0];
 
+// Opened on an operator URL: fetch the operator's chunk now, alongside the session check,
+// rather than after it (one round trip less before the first screen).
+if (loadOperator && typeof location !== 'undefined' && location.pathname.startsWith('/ops')) void loadOperator().catch(() => undefined);
+
 function page(name: keyof OperatorModule): Page {
   if (!loadOperator) return () => <p className="text-muted-foreground text-sm">This screen is not built yet.</p>;
   return lazy(async () => ({ default: (await loadOperator())[name] }));

@@ -31,6 +31,8 @@ export const PREDICTIONS = {
     'Translation OpenAI ⇄ Anthropic stream: ~5–15 µs per chunk. (2026-12-06, for the 16 pairs with the Responses API, written after a first ' +
     'smoke run of 50 streams: Responses clients 3–5 µs per upstream chunk, since each delta becomes a typed event with its own sequence number ' +
     'and item ids; passthroughs ~1–1.5 µs.)',
+  console:
+    '(2026-12-06, before the first run) The overview\'s first contentful paint on a warm stack ~150–300 ms (a ~400 KB bundle from the node on loopback, cached after the first load), its figures on screen ~300–600 ms (one overview query over a small log): under the 1 s goal.',
 } as const;
 
 export type Section = keyof typeof PREDICTIONS;

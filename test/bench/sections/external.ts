@@ -9,6 +9,7 @@ export const EXTERNAL_SCRIPTS = {
   router: 'test/routing-sim/bench-plan.ts',
   analytics: 'test/bench/bench-ingest.ts',
   protocol: 'test/bench/bench-stream.ts',
+  console: 'test/bench/bench-console-paint.ts',
 } as const;
 
 export async function runExternal(section: keyof typeof EXTERNAL_SCRIPTS, quick: boolean, log: (line: string) => void) {
