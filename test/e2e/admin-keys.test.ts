@@ -32,12 +32,19 @@ async function worker(key: string, method: string, route: string, body?: unknown
   return { status: response.status, json: (await response.json()) as any };
 }
 
-const READ_ROUTES = ['/stats?window=3600', '/scores', `/usage?from=${Date.now() - 86_400_000}`, '/requests/some-request', '/'];
+const READ_ROUTES = [
+  '/stats?window=3600',
+  '/scores',
+  `/usage?from=${Date.now() - 86_400_000}`,
+  '/requests/some-request',
+];
+/** The console's data routes take a session cookie, never a bearer. */
+const CONSOLE_ROUTES = ['/api/ops/overview', '/api/ops/log', '/api/me', '/api/me/usage'];
 
 describe('analytics node: every read route needs a credential', () => {
   it('answers 401 with no data without one, or with a wrong or client key', async () => {
     const { analyticsUrl } = stack();
-    for (const route of READ_ROUTES) {
+    for (const route of [...READ_ROUTES, ...CONSOLE_ROUTES]) {
       for (const headers of [{}, { authorization: 'Bearer wrong-key' }, { authorization: 'Bearer sk-e2e-main-0001' }] as Record<string, string>[]) {
         const response = await fetch(`${analyticsUrl}${route}`, { headers });
         expect(response.status, `${route} ${JSON.stringify(headers)}`).toBe(401);
@@ -47,6 +54,10 @@ describe('analytics node: every read route needs a credential', () => {
     }
     expect((await analytics('/stats?window=3600')).status).toBe(200);
     expect((await fetch(`${analyticsUrl}/health`)).status).toBe(200);
+    // The console's page is public static files; its data comes only from the routes above.
+    const page = await fetch(`${analyticsUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toMatch(/ch-a|gpt-test|cost_usd|"entries"/);
   });
 });
 
@@ -61,7 +72,7 @@ describe('named admin keys through the CLI', () => {
     // Reads on the worker and, verified by the worker, on the analytics node.
     expect((await worker(reader.key, 'GET', '/admin/users')).status).toBe(200);
     expect((await worker(reader.key, 'GET', '/admin/whoami')).json).toEqual({ id: reader.id, name: 'e2e-reader', scope: 'read-only' });
-    for (const route of READ_ROUTES.filter((route) => !route.startsWith('/requests/') && route !== '/')) {
+    for (const route of READ_ROUTES.filter((route) => !route.startsWith('/requests/'))) {
       expect((await analytics(route, reader.key)).status, route).toBe(200);
     }
     expect((await fetch(`${stack().analyticsUrl}/`, { headers: { authorization: `Bearer ${reader.key}` } })).status).toBe(200);
