@@ -18,9 +18,8 @@ import {
   UTILITY,
   WIDTH,
   isExploring,
+  listMembers,
   membersOf,
-  modelOf,
-  tierOf,
   valueOf,
   type Workspace,
 } from './workspace';
@@ -95,40 +94,37 @@ export function orderAttempts(input: PlanInput, workspace: Workspace, settings: 
   return result;
 }
 
-/** Whether the candidate belongs to the model's tier (and, when given, is not yet placed). */
-function inGroup(workspace: Workspace, index: number, modelIndex: number, tier: number, taken?: Uint8Array): boolean {
-  return modelOf(workspace, index) === modelIndex && tierOf(workspace, index) === tier && taken?.[index] !== 1;
-}
-
 /**
  * Softmax over the model's tier, mixed with the shares the breakers ask for (probes,
  * recoveries) and a capped exploration share for stale or thin channels; returns the total
  * share not decided by the softmax.
  */
 function firstProbabilities(workspace: Workspace, modelIndex: number, tier: number, settings: RouterSettings): number {
+  const length = listMembers(workspace, modelIndex, tier);
+  const { listed, data } = workspace;
   let sum = 0;
-  let members = 0;
   let explorers = 0;
   let probes = 0;
-  for (let index = 0; index < workspace.count; index++) {
-    if (!inGroup(workspace, index, modelIndex, tier)) continue;
-    sum += valueOf(workspace, index, ODDS);
-    members++;
+  for (let position = 0; position < length; position++) {
+    const index = listed[position]!;
+    sum += data[index * WIDTH + ODDS]!;
     if (isExploring(workspace, index)) explorers++;
-    probes += valueOf(workspace, index, PROBE_SHARE);
+    probes += data[index * WIDTH + PROBE_SHARE]!;
   }
+  const members = length;
   const exploration =
     explorers > 0 && explorers < members
       ? Math.min(settings.exploration_cap, ROUTING_CONSTANTS.exploration_per_channel * explorers)
       : 0;
   const probeScale = probes > ROUTING_CONSTANTS.probe_total_cap ? ROUTING_CONSTANTS.probe_total_cap / probes : 1;
   const rest = members > 1 ? Math.min(1, exploration + probes * probeScale) : 0;
-  for (let index = 0; index < workspace.count; index++) {
-    if (!inGroup(workspace, index, modelIndex, tier)) continue;
-    workspace.data[index * WIDTH + PROBABILITY] =
-      (1 - rest) * (valueOf(workspace, index, ODDS) / sum) +
+  for (let position = 0; position < length; position++) {
+    const index = listed[position]!;
+    const base = index * WIDTH;
+    data[base + PROBABILITY] =
+      (1 - rest) * (data[base + ODDS]! / sum) +
       (members > 1
-        ? (isExploring(workspace, index) ? exploration / explorers : 0) + valueOf(workspace, index, PROBE_SHARE) * probeScale
+        ? (isExploring(workspace, index) ? exploration / explorers : 0) + data[base + PROBE_SHARE]! * probeScale
         : 0);
   }
   return rest;
@@ -143,22 +139,26 @@ function draw(
   taken: Uint8Array,
   first: boolean,
 ): number {
+  const length = listMembers(workspace, modelIndex, tier);
+  const { listed, data } = workspace;
   const slot = first ? PROBABILITY : ODDS;
   let sum = 0;
   let last = -1;
-  for (let index = 0; index < workspace.count; index++) {
-    if (!inGroup(workspace, index, modelIndex, tier, taken)) continue;
-    sum += valueOf(workspace, index, slot);
-    last = index;
+  for (let position = 0; position < length; position++) {
+    const index = listed[position]!;
+    if (taken[index] === 1) continue;
+    sum += data[index * WIDTH + slot]!;
+    last = position;
   }
   if (last < 0) return -1;
   let remaining = input.random() * sum;
-  for (let index = 0; index < last; index++) {
-    if (!inGroup(workspace, index, modelIndex, tier, taken)) continue;
-    remaining -= valueOf(workspace, index, slot);
+  for (let position = 0; position < last; position++) {
+    const index = listed[position]!;
+    if (taken[index] === 1) continue;
+    remaining -= data[index * WIDTH + slot]!;
     if (remaining < 0) return index;
   }
-  return last;
+  return listed[last]!;
 }
 
 /** OpenRouter's `sort`: price ascending, latency ascending, throughput descending; no sampling. */
@@ -169,9 +169,11 @@ function bestBySort(
   sort: 'price' | 'latency' | 'throughput',
   taken: Uint8Array,
 ): number {
+  const length = listMembers(workspace, modelIndex, tier);
   let best = -1;
-  for (let index = 0; index < workspace.count; index++) {
-    if (!inGroup(workspace, index, modelIndex, tier, taken)) continue;
+  for (let position = 0; position < length; position++) {
+    const index = workspace.listed[position]!;
+    if (taken[index] === 1) continue;
     if (best < 0 || sortsBefore(workspace, index, best, sort)) best = index;
   }
   return best;
@@ -208,10 +210,9 @@ function hasListed(
   tier: number,
   order: readonly string[],
 ): boolean {
-  let index = 0;
-  for (const candidate of input.candidates) {
-    if (inGroup(workspace, index, modelIndex, tier) && order.includes(candidate.channel_id)) return true;
-    index++;
+  const length = listMembers(workspace, modelIndex, tier);
+  for (let position = 0; position < length; position++) {
+    if (order.includes(input.candidates[workspace.listed[position]!]!.channel_id)) return true;
   }
   return false;
 }
@@ -224,10 +225,10 @@ function findListed(
   channel: string,
   taken: Uint8Array,
 ): number {
-  let index = 0;
-  for (const candidate of input.candidates) {
-    if (inGroup(workspace, index, modelIndex, tier, taken) && candidate.channel_id === channel) return index;
-    index++;
+  const length = listMembers(workspace, modelIndex, tier);
+  for (let position = 0; position < length; position++) {
+    const index = workspace.listed[position]!;
+    if (taken[index] !== 1 && input.candidates[index]!.channel_id === channel) return index;
   }
   return -1;
 }

@@ -20,7 +20,6 @@ import {
   LOG_WEIGHT,
   LOGIT,
   MARGIN,
-  ODDS,
   PRIORITY,
   PROBABILITY,
   PROBE_SHARE,
@@ -45,15 +44,15 @@ export function measure(input: PlanInput, settings: RouterSettings, workspace: W
   const { candidates, profile } = input;
   const count = candidates.length;
   let index = 0;
-  for (const candidate of candidates) measureOne(input, workspace, candidate, index++);
-  for (index = 0; index < count; index++) gather(workspace, index, profile.output_tokens);
-  for (index = 0; index < count; index++) normalise(workspace, index, settings, profile.output_tokens);
-  const data = workspace.data;
-  for (index = 0; index < count; index++) {
-    const group = groupOf(workspace, index);
-    if (group === undefined) continue;
-    data[index * WIDTH + ODDS] = Math.exp(Math.max(-700, read(data, index * WIDTH + LOGIT) - group.max_logit));
+  // Gathered as each row is measured: the same order, so the same sums, one pass fewer.
+  for (const candidate of candidates) {
+    measureOne(input, workspace, candidate, index);
+    gather(workspace, index++, profile.output_tokens);
   }
+  conclude(workspace, profile.models.length, profile.output_tokens);
+  for (index = 0; index < count; index++) normalise(workspace, index, settings, profile.output_tokens);
+  // The odds (ODDS) are computed only for the groups the ordering draws from, when it lists
+  // them (workspace.ts listMembers): most plans never reach the unhealthy tier or a fallback model.
 }
 
 function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate, index: number): void {
@@ -121,9 +120,12 @@ function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate
     down = false;
     probeShare = K.probe_share;
   }
-  const failures = signals?.recent_failures ?? 0;
   const successes = signals?.recent_successes ?? 0;
-  successP = (successP * K.score_strength + successes) / (K.score_strength + successes + failures);
+  // recent_failures read inline, not into a `?? 0` local: that local was tagged, so a
+  // fractional count (a double field) was boxed, one heap number per candidate per plan.
+  successP =
+    (successP * K.score_strength + successes) /
+    (K.score_strength + successes + (signals === undefined ? 0 : signals.recent_failures));
   data[base + TTFT] = ttft;
   data[base + TOKENS_PER_S] = tokensPerS;
   data[base + FAILURE] = 1 - successP;
@@ -161,26 +163,35 @@ function gather(workspace: Workspace, index: number, outputTokens: number): void
   group.max_priority = Math.max(group.max_priority, read(data, base + PRIORITY));
 }
 
+/** What normalise needs of each group that does not depend on the candidate: computed once, not per row. */
+function conclude(workspace: Workspace, models: number, outputTokens: number): void {
+  for (let slot = 0; slot < models * 2; slot++) {
+    const group = workspace.groups[slot]!;
+    if (group.members === 0) continue;
+    group.scale_or_one = group.scale > 0 ? group.scale : 1;
+    group.fill_ttft = group.known_ttft > 0 ? group.sum_ttft / group.known_ttft : K.default_ttft_ms;
+    group.min_ttft_or_fill = Math.min(group.min_ttft, group.fill_ttft);
+    group.fill_tokens_per_s =
+      group.known_tokens_per_s > 0 ? group.sum_tokens_per_s / group.known_tokens_per_s : K.default_tokens_per_s;
+    group.min_generation_or_fill = Math.min(group.min_generation, outputTokens / group.fill_tokens_per_s);
+  }
+}
+
 function normalise(workspace: Workspace, index: number, settings: RouterSettings, outputTokens: number): void {
   const group = groupOf(workspace, index);
   if (group === undefined) return;
   const data = workspace.data;
   const base = index * WIDTH;
 
-  const scale = group.scale > 0 ? group.scale : 1;
-  const margin = clamp01(1 - (group.best_margin - read(data, base + MARGIN)) / scale);
+  const margin = clamp01(1 - (group.best_margin - read(data, base + MARGIN)) / group.scale_or_one);
 
-  const fillTtft = group.known_ttft > 0 ? group.sum_ttft / group.known_ttft : K.default_ttft_ms;
   const rawTtft = read(data, base + TTFT);
-  const ttftValue = rawTtft === rawTtft ? rawTtft : fillTtft;
-  const minTtft = Math.min(group.min_ttft, fillTtft);
-  const ttft = (minTtft + K.ttft_offset_ms) / (ttftValue + K.ttft_offset_ms);
+  const ttftValue = rawTtft === rawTtft ? rawTtft : group.fill_ttft;
+  const ttft = (group.min_ttft_or_fill + K.ttft_offset_ms) / (ttftValue + K.ttft_offset_ms);
 
-  const fillTps = group.known_tokens_per_s > 0 ? group.sum_tokens_per_s / group.known_tokens_per_s : K.default_tokens_per_s;
   const rawTps = read(data, base + TOKENS_PER_S);
-  const generation = outputTokens / (rawTps === rawTps ? rawTps : fillTps);
-  const minGeneration = Math.min(group.min_generation, outputTokens / fillTps);
-  const throughput = (minGeneration + K.generation_offset_s) / (generation + K.generation_offset_s);
+  const generation = outputTokens / (rawTps === rawTps ? rawTps : group.fill_tokens_per_s);
+  const throughput = (group.min_generation_or_fill + K.generation_offset_s) / (generation + K.generation_offset_s);
 
   const reliability = Math.exp(-(read(data, base + FAILURE) - group.min_failure) / K.failure_scale);
   const load = read(data, base + LOAD);

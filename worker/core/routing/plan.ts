@@ -12,6 +12,8 @@ import { explain } from './explain';
 import { measure } from './objective';
 import { captureRows } from './rows';
 import { settingsOf } from './settings';
+import type { Candidate } from '../types';
+import type { PlanRows } from './rows';
 import type { CandidateExplanation, Plan, PlanInput, PlanSummary } from './types';
 import { borrowWorkspace, releaseWorkspace } from './workspace';
 
@@ -30,7 +32,6 @@ export function plan(given: PlanInput): Plan {
     // Also when input.random throws: a workspace is never lost to the pool, never shared.
     releaseWorkspace(workspace);
   }
-  const sort = input.policy.provider?.sort;
   const summary: PlanSummary = {
     mode: settings.mode,
     weights: {
@@ -43,20 +44,31 @@ export function plan(given: PlanInput): Plan {
     exploration: ordering.exploration,
     rule: ordering.rule,
     first_model: ordering.first_model,
-    ...(ordering.rule === 'sort' && sort !== undefined ? { sort } : {}),
-    ...(binding ? { binding } : {}),
   };
-  let explanation: CandidateExplanation[] | undefined;
-  return {
-    attempts: ordering.attempts,
-    // Built on first read: most requests never ask for it.
-    get explanation(): CandidateExplanation[] {
-      explanation ??= explain(rows);
-      return explanation;
-    },
-    summary,
-    rows,
-  };
+  // Assigned, not spread in: spreading a conditional `{}` copied an object generically per plan.
+  const sort = input.policy.provider?.sort;
+  if (ordering.rule === 'sort' && sort !== undefined) summary.sort = sort;
+  if (binding) summary.binding = binding;
+  return new RoutedPlan(ordering.attempts, summary, rows);
+}
+
+/**
+ * A plan whose explanation is built on first read (most requests never ask for it). A class,
+ * not a literal with a getter: such a literal cost a runtime call and a closure per plan.
+ */
+class RoutedPlan implements Plan {
+  #explanation: CandidateExplanation[] | undefined;
+
+  constructor(
+    readonly attempts: Candidate[],
+    readonly summary: PlanSummary,
+    readonly rows: PlanRows,
+  ) {}
+
+  get explanation(): CandidateExplanation[] {
+    this.#explanation ??= explain(this.rows);
+    return this.#explanation;
+  }
 }
 
 export { formatExplanation } from './explain';

@@ -95,18 +95,30 @@ export function captureRows(candidates: readonly Candidate[], workspace: Workspa
   for (let index = 0; index < count && keptCount < MAX_KEPT; index++) {
     if (state[index] === REJECTED) kept[keptCount++] = index;
   }
-  const indices: number[] = [];
+  // Each array is made once at its final length (a slice of a template of its element kind):
+  // grown by push, the three arrays and V8's sort of them were two thirds of a plan's garbage.
+  let indices: number[];
   if (complete) {
-    for (let index = 0; index < count; index++) indices.push(index);
+    indices = integers(count);
+    for (let index = 0; index < count; index++) indices[index] = index;
   } else {
-    for (let position = 0; position < keptCount; position++) indices.push(kept[position]!);
-    indices.sort((a, b) => a - b);
+    indices = integers(keptCount);
+    for (let position = 0; position < keptCount; position++) {
+      // Insertion sort, ascending: at most MAX_KEPT numbers.
+      const index = kept[position]!;
+      let slot = position;
+      while (slot > 0 && indices[slot - 1]! > index) {
+        indices[slot] = indices[slot - 1]!;
+        slot--;
+      }
+      indices[slot] = index;
+    }
   }
-  const values: number[] = [];
-  for (const index of indices) pushRow(values, workspace, index);
-  const ranked: number[] = [];
+  const values = doubles(indices.length * ROW_WIDTH);
+  for (let row = 0; row < indices.length; row++) writeRow(values, row * ROW_WIDTH, workspace, indices[row]!);
+  const ranked = integers(keptCount);
   for (let position = 0; position < keptCount; position++) {
-    ranked.push(complete ? kept[position]! : indices.indexOf(kept[position]!));
+    ranked[position] = complete ? kept[position]! : indices.indexOf(kept[position]!);
   }
   return {
     candidates,
@@ -135,25 +147,45 @@ function ranksBefore(workspace: Workspace, a: number, b: number): boolean {
   return data[a * WIDTH + UTILITY]! > data[b * WIDTH + UTILITY]!;
 }
 
-function pushRow(values: number[], workspace: Workspace, index: number): void {
+function writeRow(values: number[], offset: number, workspace: Workspace, index: number): void {
   const { data, state, explore } = workspace;
   const tier = state[index]!;
   if (tier === REJECTED) {
     // A rejected row's numbers were never computed (the slots may hold an earlier plan's): zeros.
-    values.push(0, 0, 0, 0, 0, 0, 0, REJECTED);
+    for (let slot = 0; slot < ROW_FLAGS; slot++) values[offset + slot] = 0;
+    values[offset + ROW_FLAGS] = REJECTED;
     return;
   }
   const base = index * WIDTH;
-  values.push(
-    data[base + C_MARGIN]!,
-    data[base + C_TTFT]!,
-    data[base + C_THROUGHPUT]!,
-    data[base + C_RELIABILITY]!,
-    data[base + C_LOAD]!,
-    data[base + UTILITY]!,
-    data[base + PROBABILITY]!,
-    tier | (explore[index] === 1 ? EXPLORING : 0) | (data[base + PROBE_SHARE]! > 0 ? PROBING : 0),
-  );
+  values[offset + ROW_MARGIN] = data[base + C_MARGIN]!;
+  values[offset + ROW_TTFT] = data[base + C_TTFT]!;
+  values[offset + ROW_THROUGHPUT] = data[base + C_THROUGHPUT]!;
+  values[offset + ROW_RELIABILITY] = data[base + C_RELIABILITY]!;
+  values[offset + ROW_LOAD] = data[base + C_LOAD]!;
+  values[offset + ROW_UTILITY] = data[base + UTILITY]!;
+  values[offset + ROW_PROBABILITY] = data[base + PROBABILITY]!;
+  values[offset + ROW_FLAGS] =
+    tier | (explore[index] === 1 ? EXPLORING : 0) | (data[base + PROBE_SHARE]! > 0 ? PROBING : 0);
+}
+
+/** Templates the kept rows' arrays are sliced from: packed, of the element kind they will hold. */
+const DOUBLE_TEMPLATE: number[] = Array.from({ length: MAX_KEPT * ROW_WIDTH }, () => 0.5);
+const INTEGER_TEMPLATE: number[] = Array.from({ length: MAX_KEPT }, () => 0);
+
+/** A packed array of doubles of this length (contents to be overwritten). */
+function doubles(length: number): number[] {
+  if (length <= DOUBLE_TEMPLATE.length) return DOUBLE_TEMPLATE.slice(0, length);
+  const result: number[] = [];
+  for (let index = 0; index < length; index++) result.push(0.5);
+  return result;
+}
+
+/** A packed array of small integers of this length (contents to be overwritten). */
+function integers(length: number): number[] {
+  if (length <= INTEGER_TEMPLATE.length) return INTEGER_TEMPLATE.slice(0, length);
+  const result: number[] = [];
+  for (let index = 0; index < length; index++) result.push(0);
+  return result;
 }
 
 export function rowValue(rows: PlanRows, row: number, slot: number): number {

@@ -7,23 +7,37 @@
 import type { ChannelScore } from '../types';
 import { scoreKey } from './types';
 
+/**
+ * A channel's scores: the first model's directly (most channels serve one or a few models,
+ * and a string comparison is cheaper than a second Map lookup), the others in a Map.
+ */
+interface ChannelEntry {
+  model: string;
+  score: ChannelScore;
+  others: Map<string, ChannelScore> | undefined;
+}
+
 export class ScoreIndex implements ReadonlyMap<string, ChannelScore> {
   readonly #flat: Map<string, ChannelScore>;
-  readonly #byChannel = new Map<string, Map<string, ChannelScore>>();
+  readonly #byChannel = new Map<string, ChannelEntry>();
 
   constructor(entries: Iterable<ChannelScore>) {
     this.#flat = new Map();
     for (const entry of entries) {
       this.#flat.set(scoreKey(entry.channel_id, entry.model), entry);
-      let models = this.#byChannel.get(entry.channel_id);
-      if (models === undefined) this.#byChannel.set(entry.channel_id, (models = new Map()));
-      models.set(entry.model, entry);
+      const channel = this.#byChannel.get(entry.channel_id);
+      if (channel === undefined) this.#byChannel.set(entry.channel_id, { model: entry.model, score: entry, others: undefined });
+      // A repeated channel × model: the last entry wins, as in the flat map.
+      else if (channel.model === entry.model) channel.score = entry;
+      else (channel.others ??= new Map()).set(entry.model, entry);
     }
   }
 
   /** The score of a channel × model, without building its key. */
   find(channel_id: string, model: string): ChannelScore | undefined {
-    return this.#byChannel.get(channel_id)?.get(model);
+    const channel = this.#byChannel.get(channel_id);
+    if (channel === undefined) return undefined;
+    return channel.model === model ? channel.score : channel.others?.get(model);
   }
 
   get size(): number {

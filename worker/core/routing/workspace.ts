@@ -47,6 +47,12 @@ export interface GroupStatistics {
   min_failure: number;
   max_priority: number;
   max_logit: number;
+  // Derived once the group is gathered (objective.ts conclude), read by every row's normalisation.
+  scale_or_one: number;
+  fill_ttft: number;
+  min_ttft_or_fill: number;
+  fill_tokens_per_s: number;
+  min_generation_or_fill: number;
 }
 
 export interface Workspace {
@@ -64,6 +70,14 @@ export interface Workspace {
   model: Int16Array;
   /** 1 once the ordering has placed the candidate. */
   taken: Uint8Array;
+  /**
+   * The usable candidates of one model and tier in input order (listed_model, listed_tier),
+   * listed_count long: the ordering walks these instead of every candidate several times.
+   */
+  listed: Int32Array;
+  listed_model: number;
+  listed_tier: number;
+  listed_count: number;
   /** The candidates a plan's rows keep, best first (rows.ts); MAX_KEPT long. */
   kept: Int32Array;
   /** Per model and tier: groups[model * 2 + tier]; only the first 2 × models are in use. */
@@ -108,6 +122,10 @@ function createWorkspace(capacity: number): Workspace {
     explore: new Uint8Array(capacity),
     model: new Int16Array(capacity),
     taken: new Uint8Array(capacity),
+    listed: new Int32Array(capacity),
+    listed_model: -1,
+    listed_tier: -1,
+    listed_count: 0,
     kept: new Int32Array(KEPT_CAPACITY),
     groups: [],
     rejections: undefined,
@@ -122,17 +140,23 @@ function resize(workspace: Workspace, capacity: number): void {
   workspace.explore = fresh.explore;
   workspace.model = fresh.model;
   workspace.taken = fresh.taken;
+  workspace.listed = fresh.listed;
 }
 
 /**
  * What a plan reads before it writes: `taken` and the group statistics. `explore` is cleared
  * too, defensively (measure writes it only for usable candidates, and only those are read).
- * Every other slot of a row is written by measure before anything reads it; a rejected row's
+ * Every other slot of a row is written by measure (ODDS: by listMembers, for the rows it lists)
+ * before anything reads it; a rejected row's
  * numbers are never read (rows.ts writes zeros for them).
  */
 function resetWorkspace(workspace: Workspace, count: number, models: number): void {
   workspace.count = count;
   workspace.rejections = undefined;
+  // The list belongs to the plan that made it: a later plan must list its own.
+  workspace.listed_model = -1;
+  workspace.listed_tier = -1;
+  workspace.listed_count = 0;
   workspace.taken.fill(0, 0, count);
   workspace.explore.fill(0, 0, count);
   const groups = workspace.groups;
@@ -157,6 +181,11 @@ function emptyGroup(): GroupStatistics {
     min_failure: Infinity,
     max_priority: -Infinity,
     max_logit: -Infinity,
+    scale_or_one: 1,
+    fill_ttft: 0,
+    min_ttft_or_fill: 0,
+    fill_tokens_per_s: 0,
+    min_generation_or_fill: 0,
   };
 }
 
@@ -173,6 +202,8 @@ function resetGroup(group: GroupStatistics): void {
   group.min_failure = Infinity;
   group.max_priority = -Infinity;
   group.max_logit = -Infinity;
+  // The derived fields need no reset: conclude (objective.ts) writes them for every group
+  // with members before normalise reads them, and nothing reads them for an empty group.
 }
 
 /** A candidate's slot (index below count). */
@@ -195,6 +226,32 @@ export function isExploring(workspace: Workspace, index: number): boolean {
 /** Usable candidates of a model in a tier. */
 export function membersOf(workspace: Workspace, modelIndex: number, tier: number): number {
   return workspace.groups[modelIndex * 2 + tier]?.members ?? 0;
+}
+
+/**
+ * Lists the usable candidates of a model and tier in workspace.listed (input order) and
+ * returns how many; the list of the last call is kept, so asking again costs nothing. Also
+ * writes their ODDS, exp(logit − the group's maximum logit): only listed rows' odds are ever
+ * read, and the ordering lists only the groups it draws from.
+ */
+export function listMembers(workspace: Workspace, modelIndex: number, tier: number): number {
+  if (workspace.listed_model === modelIndex && workspace.listed_tier === tier) return workspace.listed_count;
+  const { listed, model, state, data } = workspace;
+  let length = 0;
+  const group = workspace.groups[modelIndex * 2 + tier];
+  if (group !== undefined && group.members > 0) {
+    const maxLogit = group.max_logit;
+    for (let index = 0; index < workspace.count; index++) {
+      if (model[index] !== modelIndex || state[index] !== tier) continue;
+      listed[length++] = index;
+      const base = index * WIDTH;
+      data[base + ODDS] = Math.exp(Math.max(-700, data[base + LOGIT]! - maxLogit));
+    }
+  }
+  workspace.listed_model = modelIndex;
+  workspace.listed_tier = tier;
+  workspace.listed_count = length;
+  return length;
 }
 
 /** The statistics of the candidate's model and tier; undefined for a rejected candidate. */
