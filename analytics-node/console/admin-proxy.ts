@@ -11,7 +11,10 @@ import type { WorkerClient } from './worker-client';
 const MAX_BODY_BYTES = 1024 * 1024;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after'];
 
-export function adminProxy(worker: WorkerClient | null, sessions: ConsoleSessionStore): Hono<ConsoleEnv> {
+/** Each key's last use from the log (the worker's key rows do not track use). */
+export type LastUsed = () => Promise<Map<string, number>>;
+
+export function adminProxy(worker: WorkerClient | null, sessions: ConsoleSessionStore, lastUsed?: LastUsed): Hono<ConsoleEnv> {
   const route = new Hono<ConsoleEnv>();
   route.all(
     '/api/admin/*',
@@ -47,10 +50,28 @@ export function adminProxy(worker: WorkerClient | null, sessions: ConsoleSession
         if (value !== null) headers.set(name, value);
       }
       headers.set('cache-control', 'no-store');
+      if (lastUsed !== undefined && response.ok && c.req.method === 'GET' && /^\/api\/admin\/keys(\/[^/]+)?$/.test(url.pathname)) {
+        const body = await peekJson(response);
+        if (body !== null) return new Response(JSON.stringify(withLastUse(body, await lastUsed())), { status: response.status, headers });
+      }
       return new Response(response.body, { status: response.status, headers });
     },
   );
   return route;
+}
+
+type KeyView = { id?: unknown; last_used_at?: unknown };
+
+/** A key view (or a list of them) with last_used_at the later of the worker's and the log's. */
+function withLastUse(body: unknown, used: Map<string, number>): unknown {
+  const fill = (key: KeyView): KeyView => {
+    const logged = typeof key.id === 'string' ? used.get(key.id) : undefined;
+    const stored = typeof key.last_used_at === 'number' ? key.last_used_at : null;
+    return { ...key, last_used_at: logged === undefined ? stored : Math.max(logged, stored ?? logged) };
+  };
+  const list = body as { data?: unknown };
+  if (Array.isArray(list.data)) return { ...list, data: list.data.map((key: KeyView) => fill(key)) };
+  return typeof body === 'object' && body !== null && 'id' in body ? fill(body as KeyView) : body;
 }
 
 async function peekJson(response: Response): Promise<unknown> {

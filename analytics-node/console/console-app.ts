@@ -21,6 +21,7 @@ import { ConsoleSessionStore } from './session-store';
 import { sessionRoutes } from './session-routes';
 import { SignInLimits } from './sign-in-limits';
 import { staticFiles } from './static-files';
+import { lastUsed } from './user-queries';
 import { userRoutes } from './user-routes';
 import { workerClient, workerJson, type WorkerClient } from './worker-client';
 
@@ -78,7 +79,7 @@ export async function createConsole(options: ConsoleOptions): Promise<ConsoleSer
   api.use('/api/admin/*', withSession(sessions), requireKind('admin'), csrfGuard(sessions));
   api.use('/api/ops/*', withSession(sessions), requireKind('admin'), csrfGuard(sessions));
   api.use('/api/me/*', withSession(sessions), requireKind('user'), csrfGuard(sessions));
-  api.route('/', adminProxy(worker, sessions));
+  api.route('/', adminProxy(worker, sessions, () => lastUsed(store)));
   api.route('/', opsRoutes({ store, live, invites, worker, currentScores: options.currentScores, cachePrices, now }));
   api.route('/', userRoutes(store, worker, sessions, now));
 

@@ -6,15 +6,47 @@ import type { LogStore } from '../log-store';
 import type { ExplorerRow, Histogram, LogPage, LogRow, LogTail, LogTotals, RequestDetail } from './api-types';
 import { tableExists } from './console-tables';
 import { LOG_ROW_COLUMNS, beforeCursorSql, encodeCursor, filterSql, type LogCursor, type LogFilter } from './log-filters';
+import { rangeSource, rawSource, rollupFits, type RangeSource, type RollupKind } from './rollup-source';
 
+const FIRST_WINDOW_MS = 60_000;
+const WINDOW_GROWTH = 8;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Newest first, keyset-paginated. Instead of sorting the whole filtered set for a top-N, it
+ * reads a window of ts_start below the cursor (or the newest row), a minute at first, and
+ * only reads further back, in windows eight times wider, while the page is short.
+ */
 export async function logPage(store: LogStore, filter: LogFilter, cursor: LogCursor | null, limit: number): Promise<LogPage> {
-  const page = filterSql(filter);
-  const where = cursor === null ? page.where : `${page.where} AND ${beforeCursorSql(cursor, page.values)}`;
-  const rows = await store.query<LogRow>(
-    `SELECT ${LOG_ROW_COLUMNS} FROM log WHERE ${where}
-     ORDER BY ts_start DESC, request_id DESC, attempt DESC LIMIT ${limit + 1}`,
-    page.values,
+  const [bounds] = await store.query<{ first: number | null; last: number | null }>(
+    'SELECT min(ts_start)::DOUBLE AS first, max(ts_start)::DOUBLE AS last FROM log',
   );
+  const rows: LogRow[] = [];
+  if (bounds?.first !== null && bounds?.first !== undefined && bounds.last !== null) {
+    const lowest = Math.max(bounds.first, filter.from ?? -Infinity);
+    let upper = Math.min(bounds.last + 1, filter.to ?? Infinity, cursor === null ? Infinity : cursor.ts + 1);
+    let width = FIRST_WINDOW_MS;
+    let open = true; // the first window has no upper bound of its own (the filter's and the cursor's apply)
+    while (rows.length <= limit && upper > lowest) {
+      const lower = Math.max(lowest, upper - width);
+      const page = filterSql(filter);
+      let where = cursor === null ? page.where : `${page.where} AND ${beforeCursorSql(cursor, page.values)}`;
+      page.values.push(Math.trunc(lower));
+      where += ` AND ts_start >= $${page.values.length}`;
+      if (!open) {
+        page.values.push(Math.trunc(upper));
+        where += ` AND ts_start < $${page.values.length}`;
+      }
+      rows.push(...(await store.query<LogRow>(
+        `SELECT ${LOG_ROW_COLUMNS} FROM log WHERE ${where}
+         ORDER BY ts_start DESC, request_id DESC, attempt DESC LIMIT ${limit + 1 - rows.length}`,
+        page.values,
+      )));
+      open = false;
+      upper = lower;
+      width *= WINDOW_GROWTH;
+    }
+  }
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
@@ -25,49 +57,68 @@ export async function logPage(store: LogStore, filter: LogFilter, cursor: LogCur
   };
 }
 
+/** The filtered set's row source: a rollup when one has every filtered column, else the log. */
+async function sourceFor(store: LogStore, filter: LogFilter): Promise<{ kind: RollupKind; source: RangeSource }> {
+  if (rollupFits('hourly', filter)) return { kind: 'hourly', source: await rangeSource(store, 'hourly', filter) };
+  if (rollupFits('keys', filter)) return { kind: 'keys', source: await rangeSource(store, 'keys', filter) };
+  return { kind: 'hourly', source: rawSource('hourly', filter) };
+}
+
 export async function logTotals(store: LogStore, filter: LogFilter): Promise<LogTotals> {
-  const { where, values } = filterSql(filter);
+  const { kind, source } = await sourceFor(store, filter);
+  const finals = kind === 'hourly' ? 'sum(attempts) FILTER (WHERE final)' : 'sum(final_attempts)';
+  const errors = kind === 'hourly' ? `sum(attempts) FILTER (WHERE error_class <> 'none')` : 'sum(error_attempts)';
   const [row] = await store.query<LogTotals>(
-    `SELECT count(*)::DOUBLE AS attempts,
-       count(*) FILTER (WHERE final)::DOUBLE AS requests,
-       count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors,
+    `SELECT coalesce(sum(attempts), 0)::DOUBLE AS attempts,
+       coalesce(${finals}, 0)::DOUBLE AS requests,
+       coalesce(${errors}, 0)::DOUBLE AS errors,
        coalesce(sum(input_tokens), 0)::DOUBLE AS input_tokens,
        coalesce(sum(output_tokens), 0)::DOUBLE AS output_tokens,
        coalesce(sum(cached_input_tokens), 0)::DOUBLE AS cached_input_tokens,
        coalesce(sum(cost_usd), 0)::DOUBLE AS cost_usd,
        coalesce(sum(price_usd), 0)::DOUBLE AS revenue_usd
-     FROM log WHERE ${where}`,
-    values,
+     FROM ${source.sql}`,
+    source.values,
   );
   return row!;
 }
 
+/**
+ * Attempts and errors per bucket. A range longer than `buckets` hours, with filters the hourly
+ * rollup has, is answered from it: buckets are then whole hours and start on an hour (the
+ * first at or before the range's start); the counts still cover only the filtered range.
+ */
 export async function logHistogram(store: LogStore, filter: LogFilter, buckets: number, nowMs: number): Promise<Histogram> {
+  const fits = rollupFits('hourly', filter);
   let from = filter.from;
   const to = filter.to ?? nowMs;
   if (from === undefined) {
-    const { where, values } = filterSql(filter);
-    const [row] = await store.query<{ first: number | null }>(`SELECT min(ts_start)::DOUBLE AS first FROM log WHERE ${where}`, values);
-    from = row?.first ?? to - 3_600_000;
+    // The filtered set's first attempt: exact from the rollup (first_ts is min ts_start).
+    const { where, values } = filterSql({ ...filter, from: undefined, to: undefined });
+    const table = fits ? `(SELECT channel_id, model, status, error_class, stream, final, first_ts FROM rollup_hourly
+      UNION ALL SELECT channel_id, model, status, error_class, stream, final, ts_start FROM rollup_pending)` : '(SELECT *, ts_start AS first_ts FROM log)';
+    const [row] = await store.query<{ first: number | null }>(`SELECT min(first_ts)::DOUBLE AS first FROM ${table} WHERE ${where}`, values);
+    from = row?.first !== null && row?.first !== undefined && row.first < to ? row.first : to - 3_600_000;
   }
-  const bucketMs = Math.max(1000, Math.ceil((to - from) / buckets / 1000) * 1000);
-  const { where, values } = filterSql({ ...filter, from, to });
-  values.push(Math.trunc(from), bucketMs);
-  const origin = `$${values.length - 1}`;
-  const width = `$${values.length}`;
+  const hourly = fits && to - from > buckets * HOUR_MS;
+  const origin = hourly ? Math.floor(from / HOUR_MS) * HOUR_MS : from;
+  const bucketMs = hourly ? Math.ceil((to - origin) / buckets / HOUR_MS) * HOUR_MS : Math.max(1000, Math.ceil((to - from) / buckets / 1000) * 1000);
+  const ranged = { ...filter, from, to };
+  const source = hourly ? await rangeSource(store, 'hourly', ranged) : rawSource('hourly', ranged);
+  const values = [...source.values, Math.trunc(origin), bucketMs];
   const rows = await store.query<{ slot: number; attempts: number; errors: number }>(
-    `SELECT ((ts_start - ${origin}) // ${width})::DOUBLE AS slot, count(*)::DOUBLE AS attempts,
-       count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors
-     FROM log WHERE ${where} GROUP BY slot ORDER BY slot`,
+    `SELECT ((ts - $${values.length - 1}) // $${values.length})::DOUBLE AS slot, sum(attempts)::DOUBLE AS attempts,
+       coalesce(sum(attempts) FILTER (WHERE error_class <> 'none'), 0)::DOUBLE AS errors
+     FROM ${source.sql} GROUP BY slot ORDER BY slot`,
     values,
   );
-  const count = Math.max(1, Math.ceil((to - from) / bucketMs));
-  const result = Array.from({ length: count }, (_, index) => ({ at: from! + index * bucketMs, attempts: 0, errors: 0 }));
+  const count = Math.max(1, Math.ceil((to - origin) / bucketMs));
+  const result = Array.from({ length: count }, (_, index) => ({ at: origin + index * bucketMs, attempts: 0, errors: 0 }));
   for (const row of rows) {
     const bucket = result[row.slot];
     if (bucket) Object.assign(bucket, { attempts: row.attempts, errors: row.errors });
   }
-  return { from, to, bucket_ms: bucketMs, buckets: result };
+  return { from: origin, to, bucket_ms: bucketMs, buckets: result };
 }
 
 /** Attempts that ended after `after` (epoch ms of ts_end), oldest first, at most `limit`. */

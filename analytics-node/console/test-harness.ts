@@ -26,6 +26,9 @@ export interface Harness {
   reopen(): Promise<Harness>;
 }
 
+/** The fake worker's view of a user's one key (`key-<user>`). */
+const keyView = (userId: string) => ({ id: `key-${userId}`, user: userId, name: 'k', prefix: 'sk-sb-ab', status: 'active', last_used_at: null });
+
 export async function harness(dbPath = temporaryDirectory().dbPath): Promise<Harness> {
   const store = await directStore(dbPath);
   const users = new Map([['alice', { status: 'active' }], ['bob', { status: 'active' }]]);
@@ -41,7 +44,7 @@ export async function harness(dbPath = temporaryDirectory().dbPath): Promise<Har
       const id = decodeURIComponent(userMatch[1]!);
       const user = users.get(id);
       if (!user) return json({ error: { message: 'not found' } }, 404);
-      if (userMatch[2] === '/keys') return json({ data: [{ id: `key-${id}`, user: id, name: 'k', prefix: 'sk-sb-ab', status: 'active' }] });
+      if (userMatch[2] === '/keys') return json({ data: [keyView(id)] });
       if (userMatch[2] === '/ledger') return json({ data: [{ id: 1, kind: 'opening', amount_usd: 10, reference: '', note: `opening of ${id}` }] });
       return json({ id, group: 'default', balance_usd: 10, budget_monthly_usd: null, status: user.status, account: { available_usd: 9, month_spend_usd: 1 } });
     }
@@ -51,6 +54,9 @@ export async function harness(dbPath = temporaryDirectory().dbPath): Promise<Har
       users.get(adminUser[1]!)!.status = body.status;
       return json({ id: adminUser[1], status: body.status });
     }
+    // The worker's key rows do not track use: last_used_at stays null there.
+    if (call.method === 'GET' && call.path.startsWith('/admin/keys/key-')) return json(keyView(call.path.slice('/admin/keys/key-'.length)));
+    if (call.method === 'GET' && call.path.startsWith('/admin/keys')) return json({ data: [...users.keys()].map(keyView) });
     if (call.path.startsWith('/admin/')) return json({ data: [], acting: call.actingAdmin });
     return json({ error: { message: 'not found' } }, 404);
   };

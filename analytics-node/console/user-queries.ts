@@ -5,7 +5,9 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { ErrorClass } from '../../worker/core/types';
 import type { LogStore } from '../log-store';
 import type { UsageDimension, UsageGroup, UsageReport, UserRequestRow } from './api-types';
+import { TTFT_HISTOGRAM, histogramQuantile } from '../histogram';
 import { beforeCursorSql, encodeCursor, filterSql, type LogCursor, type LogFilter } from './log-filters';
+import { rangeSource, rawSource } from './rollup-source';
 
 const DAY_MS = 86_400_000;
 
@@ -25,7 +27,31 @@ export function localDate(epochMs: number, tz: string, daysBack = 0): string {
 }
 
 /** A row's local date in SQL: `ts` epoch ms, `tz` a bound parameter. */
-const localDay = (tz: string) => `strftime(timezone(${tz}, to_timestamp(ts_start / 1000)), '%Y-%m-%d')`;
+const localDay = (tz: string) => `strftime(timezone(${tz}, to_timestamp(ts / 1000)), '%Y-%m-%d')`;
+
+/** The zone's offset from UTC at an instant, in minutes. */
+export function offsetMinutes(epochMs: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(epochMs);
+  const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
+  const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return Math.round((local - Math.floor(epochMs / 1000) * 1000) / 60_000);
+}
+
+/** The instant a local date (YYYY-MM-DD) begins in a time zone. */
+export function zonedMidnight(date: string, tz: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  let guess = utcMidnight - offsetMinutes(utcMidnight, tz) * 60_000;
+  guess = utcMidnight - offsetMinutes(guess, tz) * 60_000; // again, in case the offset differs there (DST)
+  return guess;
+}
+
+/**
+ * Whether local midnights in [from, to] fall on whole UTC hours (the zone's offset is a whole
+ * number of hours at both ends), so hourly rollup rows never straddle a local day.
+ */
+export function hourAligned(tz: string, from: number, to: number): boolean {
+  return offsetMinutes(from, tz) % 60 === 0 && offsetMinutes(to, tz) % 60 === 0;
+}
 
 export interface SpendSummary {
   today: number;
@@ -36,44 +62,82 @@ export interface SpendSummary {
 }
 
 export async function spendSummary(store: LogStore, userId: string, tz: string, nowMs: number): Promise<SpendSummary> {
-  const [row] = await store.query<SpendSummary>(
-    `SELECT coalesce(sum(price_usd) FILTER (WHERE day = $3), 0)::DOUBLE AS today,
-       coalesce(sum(price_usd) FILTER (WHERE day >= $4), 0)::DOUBLE AS last7,
-       coalesce(sum(price_usd) FILTER (WHERE day >= $5), 0)::DOUBLE AS last30,
-       coalesce(sum(price_usd) FILTER (WHERE ts_start >= $6), 0)::DOUBLE AS burn7,
-       approx_quantile(ttft_ms, 0.95) FILTER (WHERE ts_start >= $6 AND final)::DOUBLE AS ttft_p95_ms
-     FROM (SELECT price_usd, ttft_ms, final, ts_start, ${localDay('$2')} AS day FROM log
-           WHERE user_id = $1 AND ts_start >= $7)`,
-    [userId, tz, localDate(nowMs, tz), localDate(nowMs, tz, 6), localDate(nowMs, tz, 29), Math.trunc(nowMs - 7 * DAY_MS), Math.trunc(nowMs - 32 * DAY_MS)],
+  const today = zonedMidnight(localDate(nowMs, tz), tz);
+  const since7 = zonedMidnight(localDate(nowMs, tz, 6), tz);
+  const since30 = zonedMidnight(localDate(nowMs, tz, 29), tz);
+  const weekAgo = Math.trunc(nowMs - 7 * DAY_MS);
+  // Spend by local day from the user's hourly rollup (the raw log when the zone is not on whole hours).
+  const days = hourAligned(tz, since30, nowMs) ? await rangeSource(store, 'users', { user: userId, from: since30 }) : rawSource('users', { user: userId, from: since30 });
+  const dayValues = [...days.values, today, since7];
+  const [spend] = await store.query<{ today: number; last7: number; last30: number }>(
+    `SELECT coalesce(sum(price_usd) FILTER (WHERE ts >= $${dayValues.length - 1}), 0)::DOUBLE AS today,
+       coalesce(sum(price_usd) FILTER (WHERE ts >= $${dayValues.length}), 0)::DOUBLE AS last7,
+       coalesce(sum(price_usd), 0)::DOUBLE AS last30
+     FROM ${days.sql}`,
+    dayValues,
   );
-  return row!;
+  const burn = await rangeSource(store, 'users', { user: userId, from: weekAgo });
+  const [burned] = await store.query<{ burn7: number }>(`SELECT coalesce(sum(price_usd), 0)::DOUBLE AS burn7 FROM ${burn.sql}`, burn.values);
+  const ttft = await rangeSource(store, 'ttft', { user: userId, from: weekAgo });
+  const buckets = await store.query<{ bucket: number; finals: number }>(
+    `SELECT ttft_bucket::DOUBLE AS bucket, sum(finals)::DOUBLE AS finals FROM ${ttft.sql} GROUP BY ALL`,
+    ttft.values,
+  );
+  const counts = new Array<number>(TTFT_HISTOGRAM.buckets).fill(0);
+  for (const row of buckets) counts[row.bucket] = row.finals;
+  const p95 = histogramQuantile(counts, buckets.reduce((sum, row) => sum + row.finals, 0), 0.95, TTFT_HISTOGRAM);
+  return { ...spend!, burn7: burned!.burn7, ttft_p95_ms: p95 === null ? null : Math.round(p95 * 10) / 10 };
 }
 
-const GROUP: Record<UsageDimension, (tz: string) => string> = { model: () => 'model', key: () => 'key_id', day: localDay };
-
 export async function usageReport(store: LogStore, userId: string, by: UsageDimension, from: number, to: number, tz: string): Promise<UsageReport> {
+  const range = { user: userId, from: Math.trunc(from), to: Math.trunc(to) };
+  // By day: the hourly per-user rollup (days in tz); by model or key: the daily per-key one.
+  const source = by === 'day'
+    ? (hourAligned(tz, from, to) ? await rangeSource(store, 'users', range) : rawSource('users', range))
+    : await rangeSource(store, 'keys', range);
+  const values = [...source.values, tz];
+  const group = by === 'day' ? localDay(`$${values.length}`) : by === 'model' ? 'model' : 'key_id';
   const groups = await store.query<UsageGroup>(
-    `SELECT ${GROUP[by]('$4')} AS key,
-       count(*) FILTER (WHERE final)::DOUBLE AS requests,
-       coalesce(sum(input_tokens) FILTER (WHERE final), 0)::DOUBLE AS input_tokens,
-       coalesce(sum(cached_input_tokens) FILTER (WHERE final), 0)::DOUBLE AS cached_input_tokens,
-       coalesce(sum(output_tokens) FILTER (WHERE final), 0)::DOUBLE AS output_tokens,
+    `SELECT ${group} AS key,
+       coalesce(sum(final_attempts), 0)::DOUBLE AS requests,
+       coalesce(sum(final_input_tokens), 0)::DOUBLE AS input_tokens,
+       coalesce(sum(final_cached_input_tokens), 0)::DOUBLE AS cached_input_tokens,
+       coalesce(sum(final_output_tokens), 0)::DOUBLE AS output_tokens,
        coalesce(sum(price_usd), 0)::DOUBLE AS spend_usd
-     FROM log WHERE user_id = $1 AND ts_start >= $2 AND ts_start < $3 AND ($4 IS NOT NULL)
+     FROM ${source.sql} WHERE $${values.length} IS NOT NULL
      GROUP BY 1 ORDER BY 1`,
-    [userId, Math.trunc(from), Math.trunc(to), tz],
+    values,
   );
   const totals = { requests: 0, input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, spend_usd: 0 };
   for (const group of groups) for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += group[field];
   return { from, to, tz, by, groups, totals };
 }
 
-export async function spendByKey(store: LogStore, userId: string, since: number): Promise<Map<string, number>> {
-  const rows = await store.query<{ key_id: string; spend: number }>(
-    `SELECT key_id, sum(price_usd)::DOUBLE AS spend FROM log WHERE user_id = $1 AND ts_start >= $2 GROUP BY key_id`,
-    [userId, Math.trunc(since)],
+export interface KeyUse {
+  spend: number;
+  lastUsedAt: number | null;
+}
+
+/** Per key of the user: spend since `since` and the last attempt ever (max ts_start), from the daily key rollup. */
+export async function keyUse(store: LogStore, userId: string, since: number): Promise<Map<string, KeyUse>> {
+  const source = await rangeSource(store, 'keys', { user: userId, from: Math.trunc(since) });
+  const spent = await store.query<{ key_id: string; spend: number }>(`SELECT key_id, sum(price_usd)::DOUBLE AS spend FROM ${source.sql} GROUP BY key_id`, source.values);
+  const used = await lastUsed(store, userId);
+  const result = new Map<string, KeyUse>();
+  for (const [keyId, at] of used) result.set(keyId, { spend: 0, lastUsedAt: at });
+  for (const row of spent) result.set(row.key_id, { spend: row.spend, lastUsedAt: used.get(row.key_id) ?? null });
+  return result;
+}
+
+/** Each key's newest attempt (max ts_start), for one user or all of them. */
+export async function lastUsed(store: LogStore, userId?: string): Promise<Map<string, number>> {
+  const rows = await store.query<{ key_id: string; used_at: number }>(
+    `SELECT key_id, max(used_at)::DOUBLE AS used_at FROM (
+       SELECT key_id, user_id, last_ts AS used_at FROM rollup_keys_daily UNION ALL SELECT key_id, user_id, ts_start FROM rollup_pending
+     ) ${userId === undefined ? '' : 'WHERE user_id = $1'} GROUP BY key_id`,
+    userId === undefined ? [] : [userId],
   );
-  return new Map(rows.map((row) => [row.key_id, row.spend]));
+  return new Map(rows.map((row) => [row.key_id, row.used_at]));
 }
 
 /** The user's requests (their final attempts), newest first; `filter.user` is forced to the session's. */

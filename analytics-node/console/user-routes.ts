@@ -10,7 +10,7 @@ import { exportResponse } from './export-file';
 import { decodeCursor, instant, logFilterShape } from './log-filters';
 import { parse } from './ops-routes';
 import type { ConsoleSessionStore } from './session-store';
-import { isTimeZone, spendByKey, spendSummary, usageReport, userRequests, userRequestsSql } from './user-queries';
+import { isTimeZone, keyUse, spendSummary, usageReport, userRequests, userRequestsSql } from './user-queries';
 import { userPath, type WorkerClient } from './worker-client';
 
 const DAY_MS = 86_400_000;
@@ -103,10 +103,13 @@ export function userRoutes(store: LogStore, worker: WorkerClient | null, session
   route.get('/api/me/keys', async (c) => {
     const response = await call(c, 'GET', '/keys');
     if (!response.ok) return passThrough(response);
-    const keys = (await response.json()) as { data?: { id: string }[] };
+    const keys = (await response.json()) as { data?: { id: string; last_used_at?: number | null }[] };
     if (!Array.isArray(keys.data)) return apiError(c, 502, 'The worker answered an unexpected shape.', 'worker_shape');
-    const spend = await spendByKey(store, userOf(c), now() - 30 * DAY_MS);
-    return c.json({ data: keys.data.map((key) => ({ ...key, spend_30d_usd: spend.get(key.id) ?? 0 })) });
+    // Spend and last use from the log (the worker's key rows do not track use).
+    const use = await keyUse(store, userOf(c), now() - 30 * DAY_MS);
+    return c.json({
+      data: keys.data.map((key) => ({ ...key, last_used_at: latest(key.last_used_at, use.get(key.id)?.lastUsedAt), spend_30d_usd: use.get(key.id)?.spend ?? 0 })),
+    });
   });
   route.post('/api/me/keys', async (c) => {
     const body = keyCreateSchema.safeParse(await c.req.json().catch(() => null));
@@ -137,6 +140,12 @@ export function userRoutes(store: LogStore, worker: WorkerClient | null, session
   });
 
   return route;
+}
+
+/** The later of two optional instants (null when neither is known). */
+export function latest(first: number | null | undefined, second: number | null | undefined): number | null {
+  const known = [first, second].filter((value): value is number => typeof value === 'number');
+  return known.length === 0 ? null : Math.max(...known);
 }
 
 /** The worker's answer as is (status, JSON body), never its other headers. */

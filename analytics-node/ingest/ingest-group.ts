@@ -6,6 +6,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogRecord } from '../../worker/core/types';
 import { appendLogRecord } from '../log-table';
 import { appendDecision } from './decision-table';
+import { RollupMaintenance, type MaintenanceConnection } from '../console/rollup-maintenance';
+import { appendPendingRecord } from '../console/rollup-tables';
 import { checkIngestBody } from './record-check';
 
 export type BodyOutcome =
@@ -88,18 +90,23 @@ async function existingKeys(connection: DuckDBConnection, candidates: readonly C
   }
 }
 
-/** The log rows and their decisions, in one transaction: both or neither. */
+/** The log rows, their decisions and the console's rollups, in one transaction: all or nothing. */
 async function appendAll(connection: DuckDBConnection, stored: readonly Candidate[]): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
   try {
     const log = await connection.createAppender('log');
     for (const { record } of stored) appendLogRecord(log, record);
     log.closeSync();
+    // The same records wait in rollup_pending for the console's rollups (replays were dropped above).
+    const pending = await connection.createAppender('rollup_pending');
+    for (const { record } of stored) appendPendingRecord(pending, record);
+    pending.closeSync();
     if (stored.some(({ record }) => record.decision !== undefined)) {
       const decisions = await connection.createAppender('decisions');
       for (const { record } of stored) appendDecision(decisions, record);
       decisions.closeSync();
     }
+    await maintenanceOf(connection).afterAppend(maintenanceConnection(connection));
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK');
@@ -120,6 +127,22 @@ function outcomes(parsed: ReadonlyArray<LogRecord[] | null>, stored: readonly Ca
       duplicates: records.length - mine.length,
     };
   });
+}
+
+const maintenance = new WeakMap<DuckDBConnection, RollupMaintenance>();
+
+/** One maintenance state per writer connection (there is one, on the writer thread). */
+function maintenanceOf(connection: DuckDBConnection): RollupMaintenance {
+  let found = maintenance.get(connection);
+  if (found === undefined) maintenance.set(connection, (found = new RollupMaintenance()));
+  return found;
+}
+
+export function maintenanceConnection(connection: DuckDBConnection): MaintenanceConnection {
+  return {
+    run: (sql) => connection.run(sql),
+    column: async (sql) => (await connection.runAndReadAll(sql)).getRowsJson().map((row) => Number(row[0])),
+  };
 }
 
 function keyOf(requestId: string, attempt: number): string {

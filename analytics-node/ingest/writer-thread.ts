@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CREATE_INCOMING_KEYS_TABLE, CREATE_LOG_TABLE, MIGRATE_LOG_TABLE } from '../log-table';
 import { CREATE_DECISIONS_TABLE } from './decision-table';
+import { ensureRollups } from '../console/rollup-tables';
 import { ingestGroup } from './ingest-group';
 import { SerialQueue } from './serial-queue';
 import type { StatementValue, WriterReply, WriterRequest, WriterStarted } from './writer-protocol';
@@ -45,6 +46,7 @@ async function openDatabase(): Promise<Database> {
   for (const statement of MIGRATE_LOG_TABLE) await writer.run(statement);
   await writer.run(CREATE_INCOMING_KEYS_TABLE);
   await writer.run(CREATE_DECISIONS_TABLE);
+  await ensureRollups({ run: (sql) => writer.run(sql), count: async (sql) => Number((await writer.runAndReadAll(sql)).getRowsJson()[0]?.[0] ?? 0) });
   return { instance, writer, reader };
 }
 
