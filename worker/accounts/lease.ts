@@ -14,8 +14,10 @@
 //
 // What leasing costs: money held by an idle lease is unavailable to other isolates until
 // the lease closes (IDLE_CLOSE_MS after its last request) or, if this isolate dies, until the
-// object lets it go (LEASE_HOLD_MS). A slice is at most `sliceMaxNanousd` (a few cents), so
-// near a zero balance another isolate may see a 402 for at most that much.
+// object lets it go (LEASE_HOLD_MS). A slice is the larger of `sliceMaxNanousd` (a few cents)
+// and twice what the lease's requests held at once since its last call, and never more than
+// `sliceFraction` of the available balance, so near a zero balance another isolate may see a
+// 402 for at most a few cents.
 //
 // When the object cannot be reached, a lease admits on what it still holds until its expiry
 // plus LEASE_GRACE_MS, then fails closed.
@@ -81,6 +83,8 @@ interface KeyLease {
   slots: string[];
   /** Reservations of this lease's requests in flight. */
   reserved: number;
+  /** The most `reserved` reached since the lease last called the object (sizes the next slice). */
+  peakReserved: number;
   /** Token allowance not drawn yet. */
   tokens: number;
   /** Estimates drawn from the allowance by requests settled since the last report. */
@@ -215,6 +219,7 @@ export class LeaseBook {
         limits: request.limits,
         free: 0,
         reserved: 0,
+        peakReserved: 0,
         slots: [],
         tokens: 0,
         drawn: 0,
@@ -240,6 +245,7 @@ export class LeaseBook {
     if (request.limits.tpm !== null) lease.tokens -= tokens;
     lease.free -= reserve;
     lease.reserved += reserve;
+    lease.peakReserved = Math.max(lease.peakReserved, lease.reserved);
     return this.#ticket(lease, request.request_id, reserve, tokens, slot, request.limits.tpm !== null);
   }
 
@@ -284,7 +290,10 @@ export class LeaseBook {
         limits,
         need_nanousd: need,
         need_tokens: needTokens,
-        slice_nanousd: this.settings.sliceMaxNanousd,
+        // Enough for what this isolate's requests held at once since the last call, twice over,
+        // so a busy key is not topped up request by request (the object still caps the slice
+        // at its share of the available balance).
+        slice_nanousd: Math.max(this.settings.sliceMaxNanousd, 2 * (lease.peakReserved + claimed + need)),
         slice_fraction: this.settings.sliceFraction,
         // Only what brings the lease back to its share: unused slots count against the key everywhere.
         slice_requests: wantsRate ? Math.max(need > 0 ? 1 : 0, slotTarget(limits, this.settings.rateFraction) - lease.slots.length) : 0,
@@ -304,6 +313,7 @@ export class LeaseBook {
         lease.tokens += result.granted_tokens;
         if (need === 0) lease.slots.push(...result.slots);
         lease.reserved += need > 0 ? claimed + need : 0;
+        lease.peakReserved = lease.reserved;
       } else {
         lease.expiresAt = Math.max(lease.expiresAt, this.now() + LEASE_TTL_HALF);
       }

@@ -65,6 +65,21 @@ describe('admission failures', () => {
     expect(calls[2]!.settled.map((item) => item.request_id)).toEqual(['req-1']);
   });
 
+  it('a busy lease asks for a slice twice what its requests held at once, not one request at a time', async () => {
+    const calls: LeaseInput[] = [];
+    const book = new LeaseBook(async (_user, input) => {
+      calls.push(input);
+      return { ...granted(input), granted_nanousd: input.need_nanousd + input.slice_nanousd };
+    });
+    // Ten requests of $0.01 in flight at once: the first call holds $0.01 + the $0.05 floor.
+    for (let i = 0; i < 10; i++) expect((await admit(book, auth, { ...request, request_id: `busy-${i}` }, () => {})).ok).toBe(true);
+    expect(calls[0]!.slice_nanousd).toBe(50_000_000);
+    // The sixth emptied the lease with $0.06 in flight: a top-up ahead of need asked for twice
+    // that, and the last four were admitted from it without asking again.
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatchObject({ need_nanousd: 0, slice_nanousd: 120_000_000 });
+  });
+
   it.each([
     [new Error('boom'), 'Error: boom'],
     ['a string', 'non-error thrown: a string'],
