@@ -6,14 +6,10 @@ import type { DecisionCandidate, DecisionRecord } from '../types';
 import {
   EXPLORING,
   PROBING,
-  ROW_LOAD,
-  ROW_MARGIN,
   ROW_PROBABILITY,
-  ROW_RELIABILITY,
-  ROW_THROUGHPUT,
-  ROW_TTFT,
   ROW_UTILITY,
   rowCandidate,
+  rowScores,
   rowHas,
   rowTier,
   rowValue,
@@ -56,15 +52,7 @@ function decisionCandidate(rows: PlanRows, row: number): DecisionCandidate {
   const entry: DecisionCandidate = {
     channel_id: candidate.channel_id,
     model: candidate.model,
-    components: {
-      margin: round(rowValue(rows, row, ROW_MARGIN)),
-      ttft: round(rowValue(rows, row, ROW_TTFT)),
-      throughput: round(rowValue(rows, row, ROW_THROUGHPUT)),
-      reliability: round(rowValue(rows, row, ROW_RELIABILITY)),
-      load: round(rowValue(rows, row, ROW_LOAD)),
-    },
-    utility: round(rowValue(rows, row, ROW_UTILITY)),
-    probability: round(rowValue(rows, row, ROW_PROBABILITY)),
+    ...rowScores(rows, row),
   };
   // Still in the plan, but only after every healthy channel: breaker open, reported down or hanging.
   if (tier === UNHEALTHY) entry.rejected = 'down';
@@ -97,8 +85,4 @@ function reasonOf(plan: Plan, rows: PlanRows | undefined, summary: PlanSummary |
 
 function fixed(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '0';
-}
-
-function round(value: number): number {
-  return Math.round(value * 10000) / 10000;
 }

@@ -2,16 +2,9 @@
 // of being first or the constraint that removed it; and a compact ASCII rendering for the
 // `x-switchboard-debug` response header.
 import {
-  ROW_LOAD,
-  ROW_MARGIN,
-  ROW_PROBABILITY,
-  ROW_RELIABILITY,
-  ROW_THROUGHPUT,
-  ROW_TTFT,
-  ROW_UTILITY,
   rowCandidate,
+  rowScores,
   rowTier,
-  rowValue,
   type PlanRows,
 } from './rows';
 import type { Binding, CandidateExplanation, Plan } from './types';
@@ -39,15 +32,7 @@ export function explain(rows: PlanRows): CandidateExplanation[] {
     const entry: CandidateExplanation = {
       channel_id: candidate.channel_id,
       model: candidate.model,
-      components: {
-        margin: round(rowValue(rows, row, ROW_MARGIN)),
-        ttft: round(rowValue(rows, row, ROW_TTFT)),
-        throughput: round(rowValue(rows, row, ROW_THROUGHPUT)),
-        reliability: round(rowValue(rows, row, ROW_RELIABILITY)),
-        load: round(rowValue(rows, row, ROW_LOAD)),
-      },
-      utility: round(rowValue(rows, row, ROW_UTILITY)),
-      probability: round(rowValue(rows, row, ROW_PROBABILITY)),
+      ...rowScores(rows, row),
     };
     if (tier === UNHEALTHY) entry.components.unhealthy = 1;
     result.push(entry);
@@ -118,8 +103,4 @@ function short(value: number): string {
 
 function ascii(text: string): string {
   return text.replace(/[^\x21-\x7e]|[|]/g, '_');
-}
-
-function round(value: number): number {
-  return Math.round(value * 10000) / 10000;
 }

@@ -192,6 +192,29 @@ export function rowValue(rows: PlanRows, row: number, slot: number): number {
   return rows.values[row * ROW_WIDTH + slot] ?? 0;
 }
 
+/** A kept row as the explanation and the decision record show it: rounded to four places. */
+export function rowScores(rows: PlanRows, row: number): {
+  components: { margin: number; ttft: number; throughput: number; reliability: number; load: number };
+  utility: number;
+  probability: number;
+} {
+  return {
+    components: {
+      margin: round4(rowValue(rows, row, ROW_MARGIN)),
+      ttft: round4(rowValue(rows, row, ROW_TTFT)),
+      throughput: round4(rowValue(rows, row, ROW_THROUGHPUT)),
+      reliability: round4(rowValue(rows, row, ROW_RELIABILITY)),
+      load: round4(rowValue(rows, row, ROW_LOAD)),
+    },
+    utility: round4(rowValue(rows, row, ROW_UTILITY)),
+    probability: round4(rowValue(rows, row, ROW_PROBABILITY)),
+  };
+}
+
+export function round4(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}
+
 export function rowTier(rows: PlanRows, row: number): number {
   return (rows.values[row * ROW_WIDTH + ROW_FLAGS] ?? REJECTED) & TIER_MASK;
 }
