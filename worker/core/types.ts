@@ -107,6 +107,18 @@ export interface LogRecord {
   final: boolean;
   /** How the router chose, on the first attempt's record only (absent on later attempts and from older workers). */
   decision?: DecisionRecord;
+  /**
+   * The conversation this request continues: hex of a hash of its stable prompt prefix, or of
+   * the client's own session id. Null or absent when the request has no usable prefix.
+   */
+  conversation?: string | null;
+  /**
+   * What the router expected of this channel's prompt cache: 'warm' when the conversation was
+   * served by this channel within its cache lifetime, 'cold' otherwise. Null without a conversation.
+   */
+  cache_state?: 'warm' | 'cold' | null;
+  /** Hedging: 'primary' on the attempt that was hedged, 'hedge' on the extra attempt; null or absent when not hedged. */
+  hedge?: 'primary' | 'hedge' | null;
 }
 
 /** One candidate as the router saw it when it planned a request. */
@@ -169,6 +181,14 @@ export interface WindowStats {
   recent_attempts: number;
   /** How many of the newest attempts failed in a row (0 when the newest succeeded). */
   failure_streak?: number;
+  /** Attempts the router sent expecting a warm prompt cache (cache_state 'warm')… */
+  warm_attempts?: number;
+  /** …and how many of them read cached input tokens. */
+  warm_cache_hits?: number;
+  /** Median TTFT of successful attempts that read cached input tokens. */
+  cached_ttft_p50_ms?: number | null;
+  /** Cluster-wide mean concurrency over the last seconds of the window (Σ attempt time in that span / span). */
+  in_flight?: number | null;
 }
 
 /** One row of the scoring table pushed to the worker. */
@@ -188,6 +208,12 @@ export interface ChannelScore {
   last_ts: number;
   /** The analytics node's verdict that the channel is failing hard right now. */
   down: boolean;
+  /** Learned from the log: share of warm-cache attempts that really read the cache (null: too few samples). */
+  cache_hit_rate?: number | null;
+  /** Learned from the log: TTFT p50 of attempts that read cached input. */
+  cached_ttft_p50_ms?: number | null;
+  /** Cluster-wide concurrency on this channel × model, all isolates together (Little's law over the log). */
+  in_flight?: number | null;
 }
 
 export interface ScoreTable {
