@@ -52,6 +52,11 @@ export interface Candidate {
   max_concurrency: number | null;
   capabilities: string[];
   context_length: number | null;
+  /**
+   * How long the channel's prompt cache keeps a prefix warm, seconds. Null or absent: the
+   * dialect's default (worker/core/routing/affinity.ts).
+   */
+  cache_ttl_s?: number | null;
 }
 
 /**
@@ -171,6 +176,8 @@ export interface WindowStats {
   errors_other: number;
   ttft_p50_ms: number | null;
   ttft_p95_ms: number | null;
+  /** TTFT p90 (the hedging trigger); absent from older nodes. */
+  ttft_p90_ms?: number | null;
   /** Output tokens per second of generation (after the first token), median-ish. */
   tokens_per_s: number | null;
   /** Epoch ms of the newest record in the window. */
@@ -199,6 +206,8 @@ export interface ChannelScore {
   success_p: number;
   ttft_p50_ms: number | null;
   ttft_p95_ms: number | null;
+  /** TTFT p90: a hedge starts when the first channel has produced no token by then. */
+  ttft_p90_ms?: number | null;
   tokens_per_s: number | null;
   /** Share of failures that were 429s, 5xx, timeouts, connection errors. */
   error_mix: { rate_limit: number; server: number; timeout: number; connection: number };

@@ -35,6 +35,26 @@ export interface RoutingPolicy {
   temperature?: number;
   /** Cap on the share of first choices spent exploring stale or thin channels (operators only). */
   exploration?: number;
+  /**
+   * Hedge the first attempt (start the next one when it has produced no token by its p90
+   * TTFT). Absent: on in `performance` mode, off otherwise. Always within the hedge budget.
+   */
+  hedge?: boolean;
+}
+
+/**
+ * What the isolate knows about the conversation a request continues (issue 14): the router
+ * credits the channel whose prompt cache is still warm with the expected discount and the
+ * cache-read speed-up, and moves only when another channel's advantage is larger.
+ */
+export interface ConversationContext {
+  /** The conversation key (LogRecord.conversation). */
+  key: string;
+  /** The channel that served its latest turn, and when (epoch ms); null for a new conversation. */
+  last_channel_id: string | null;
+  last_served_at: number | null;
+  /** Input tokens of the stable prefix: what a warm cache on that channel would serve. */
+  prefix_tokens: number;
 }
 
 /** What the router knows about the request itself. */
@@ -93,6 +113,8 @@ export interface PlanInput {
   profile: RequestProfile;
   now: number;
   random: RandomSource;
+  /** The conversation this request continues, when it has one (absent: no affinity term). */
+  conversation?: ConversationContext;
   /**
    * Keep every candidate's explanation (the debug header, the admin endpoint, tests). Without
    * it the plan keeps only the decision record's candidates (the 16 most probable, then
