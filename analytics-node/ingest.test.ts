@@ -86,9 +86,12 @@ describe('POST /ingest validation', () => {
 describe('POST /ingest storage', () => {
   it('stores every field of every record as sent', async () => {
     const records = [
-      makeRecord(),
+      makeRecord({ conversation: null, cache_state: null, hedge: null }),
       makeRecord({
         request_id: 'req-2',
+        conversation: '9f86d081884c7d65',
+        cache_state: 'warm',
+        hedge: 'hedge',
         attempt: 2,
         stream: false,
         ttft_ms: null,

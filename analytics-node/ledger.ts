@@ -3,7 +3,8 @@
 // the price_usd of its final attempt (rounded to nano-USD per request, as the worker's
 // account object rounds it), exactly once.
 //
-// Two DuckDB tables beside `log` make it exactly once:
+// Two tables beside `log` (in DuckDB or ClickHouse: the SQL is rendered per dialect, and
+// ClickHouse reads the log with FINAL, so a record stored twice is charged once) make it exactly once:
 //  - ledger_entries: one row per charged request with the id of the batch that carries it.
 //    A request enters a batch once (anti-join on request_id), so late log records simply join
 //    the next batch.
@@ -12,6 +13,7 @@
 // the same id and contents; the worker records applied ids in D1, so a resend after a lost
 // answer (or after this node restarts) changes nothing there.
 import type { LogStore } from './log-store';
+import { anyValue, listOf, logSource, nanoUsd } from './store/dialect';
 
 export const CREATE_LEDGER_TABLES = [
   `CREATE TABLE IF NOT EXISTS ledger_entries (
@@ -20,8 +22,6 @@ export const CREATE_LEDGER_TABLES = [
   'CREATE TABLE IF NOT EXISTS ledger_applied (batch_id VARCHAR NOT NULL, applied_at BIGINT NOT NULL)',
 ];
 
-/** The charge of one request, nano-USD, from its final attempt. */
-export const CHARGE_NANOUSD_SQL = 'round(price_usd * 1e9)::BIGINT';
 
 export interface LedgerBatchBody {
   batch_id: string;
@@ -68,7 +68,9 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   const { store } = options;
   const now = options.now ?? Date.now;
   const limit = options.maxRequestsPerBatch ?? 5_000;
-  for (const statement of CREATE_LEDGER_TABLES) await store.query(statement);
+  const dialect = store.dialect;
+  const charge = nanoUsd(dialect, 'price_usd');
+  for (const statement of CREATE_LEDGER_TABLES) await store.write(statement);
   let running: Promise<LedgerRun> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let sequence = 0;
@@ -85,12 +87,12 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     sequence += 1;
     const batchId = `lb-${String(now()).padStart(14, '0')}-${String(sequence).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
     const before = await countEntries();
-    await store.query(
+    await store.write(
       `INSERT INTO ledger_entries
-       SELECT request_id, any_value(user_id), any_value(key_id), sum(${CHARGE_NANOUSD_SQL}), max(ts_end), $1
-       FROM log l
+       SELECT request_id, ${anyValue(dialect, 'user_id')}, ${anyValue(dialect, 'key_id')}, sum(${charge}), max(ts_end), $1
+       FROM ${logSource(dialect)}
        WHERE final AND price_usd > 0
-         AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.request_id = l.request_id)
+         AND request_id NOT IN (SELECT request_id FROM ledger_entries)
        GROUP BY request_id ORDER BY max(ts_end), request_id LIMIT ${Math.trunc(limit)}`,
       [batchId],
     );
@@ -104,7 +106,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
 
   async function bodyOf(batchId: string): Promise<LedgerBatchBody> {
     const rows = await store.query<{ user_id: string; amount: number; request_ids: string[]; up_to: number }>(
-      `SELECT user_id, sum(amount_nanousd)::DOUBLE AS amount, list(request_id ORDER BY request_id) AS request_ids, max(ts_end)::DOUBLE AS up_to
+      `SELECT user_id, sum(amount_nanousd)::DOUBLE AS amount, ${listOf(dialect, 'request_id')} AS request_ids, max(ts_end)::DOUBLE AS up_to
        FROM ledger_entries WHERE batch_id = $1 GROUP BY user_id ORDER BY user_id`,
       [batchId],
     );
@@ -135,7 +137,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
           if (answer.status !== 0) console.warn(`analytics node: ledger batch ${batchId} refused by the worker (${answer.status}); retrying later`);
           return result;
         }
-        await store.query('INSERT INTO ledger_applied VALUES ($1, $2)', [batchId, now()]);
+        await store.write('INSERT INTO ledger_applied VALUES ($1, $2)', [batchId, now()]);
         result.sent += 1;
       }
     }
@@ -158,8 +160,8 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     async summary() {
       const rows = await store.query<{ user_id: string; logged: number; batched: number; applied: number; requests: number }>(
         `WITH logged AS (
-           SELECT user_id, sum(${CHARGE_NANOUSD_SQL})::DOUBLE AS logged, count(DISTINCT request_id)::DOUBLE AS requests
-           FROM log WHERE final AND price_usd > 0 GROUP BY user_id),
+           SELECT user_id, sum(${charge})::DOUBLE AS logged, count(DISTINCT request_id)::DOUBLE AS requests
+           FROM ${logSource(dialect)} WHERE final AND price_usd > 0 GROUP BY user_id),
          batched AS (
            SELECT user_id, sum(amount_nanousd)::DOUBLE AS batched,
              coalesce(sum(amount_nanousd) FILTER (WHERE batch_id IN (SELECT batch_id FROM ledger_applied)), 0)::DOUBLE AS applied

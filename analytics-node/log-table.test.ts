@@ -6,8 +6,8 @@ import { openLogStore } from './log-store';
 import { CREATE_LOG_TABLE } from './log-table';
 import { makeRecord, temporaryDirectory } from './test-support';
 
-/** The log table as it was before cache_write_tokens and cache_write_1h_tokens. */
-const OLD_LOG_TABLE = CREATE_LOG_TABLE.replace(/,\s*cache_write_tokens[^\n]*\n\s*cache_write_1h_tokens[^\n]*\n/, '\n');
+/** The log table as it was before cache_write_tokens and cache_write_1h_tokens (and every later column). */
+const OLD_LOG_TABLE = `${CREATE_LOG_TABLE.slice(0, CREATE_LOG_TABLE.indexOf(',\n  cache_write_tokens'))}\n)`;
 
 let temporary: ReturnType<typeof temporaryDirectory>;
 beforeEach(() => {
@@ -18,6 +18,7 @@ afterEach(() => temporary.remove());
 describe('log table migration', () => {
   it('the old table text really lacks the new columns', () => {
     expect(OLD_LOG_TABLE).not.toContain('cache_write');
+    expect(OLD_LOG_TABLE).not.toContain('conversation');
     expect(OLD_LOG_TABLE).toContain('final               BOOLEAN  NOT NULL\n)');
   });
 
@@ -41,6 +42,29 @@ describe('log table migration', () => {
     expect(rows).toEqual([
       { request_id: 'new-1', cached_input_tokens: 100, cache_write_tokens: 2_000, cache_write_1h_tokens: 1_500, final: true },
       { request_id: 'old-1', cached_input_tokens: 30, cache_write_tokens: 0, cache_write_1h_tokens: 0, final: true },
+    ]);
+  });
+
+  it('adds the issue-14 columns (conversation, cache_state, hedge): old rows read null, new rows keep theirs', async () => {
+    const instance = await DuckDBInstance.create(temporary.dbPath);
+    const connection = await instance.connect();
+    await connection.run(OLD_LOG_TABLE);
+    await connection.run('ALTER TABLE log ADD COLUMN cache_write_tokens INTEGER DEFAULT 0');
+    await connection.run('ALTER TABLE log ADD COLUMN cache_write_1h_tokens INTEGER DEFAULT 0');
+    await connection.run(
+      `INSERT INTO log VALUES ('old-1', 1, 1, 2, 'k', 'u', 'default', 'm', 'c', 'm', 'openai', 'openai', true, 200,
+        'none', '', 5, 10, 100, 20, 30, 0, false, 0.001, 0.002, true, 0, 0)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+
+    const store = await openLogStore(temporary.dbPath);
+    await store.ingest([makeRecord({ request_id: 'new-1', conversation: 'abc123', cache_state: 'warm', hedge: 'hedge' })]);
+    const rows = await store.query('SELECT request_id, conversation, cache_state, hedge FROM log ORDER BY request_id');
+    await store.close();
+    expect(rows).toEqual([
+      { request_id: 'new-1', conversation: 'abc123', cache_state: 'warm', hedge: 'hedge' },
+      { request_id: 'old-1', conversation: null, cache_state: null, hedge: null },
     ]);
   });
 

@@ -31,7 +31,10 @@ CREATE TABLE IF NOT EXISTS log (
   price_usd           DOUBLE   NOT NULL,
   final               BOOLEAN  NOT NULL,
   cache_write_tokens    INTEGER NOT NULL DEFAULT 0,
-  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  conversation        VARCHAR,  -- issue 14: prompt-prefix hash, null without one
+  cache_state         VARCHAR,  -- 'warm' / 'cold' / null
+  hedge               VARCHAR   -- 'primary' / 'hedge' / null
 )`;
 
 /**
@@ -43,6 +46,9 @@ CREATE TABLE IF NOT EXISTS log (
 export const MIGRATE_LOG_TABLE = [
   'ALTER TABLE log ADD COLUMN IF NOT EXISTS cache_write_tokens INTEGER DEFAULT 0',
   'ALTER TABLE log ADD COLUMN IF NOT EXISTS cache_write_1h_tokens INTEGER DEFAULT 0',
+  'ALTER TABLE log ADD COLUMN IF NOT EXISTS conversation VARCHAR',
+  'ALTER TABLE log ADD COLUMN IF NOT EXISTS cache_state VARCHAR',
+  'ALTER TABLE log ADD COLUMN IF NOT EXISTS hedge VARCHAR',
 ];
 
 /** Keys of one ingest batch, for the duplicate check (in memory, per connection). */
@@ -83,5 +89,13 @@ export function appendLogRecord(appender: DuckDBAppender, record: LogRecord): vo
   appender.appendBoolean(record.final);
   appender.appendInteger(record.cache_write_tokens);
   appender.appendInteger(record.cache_write_1h_tokens);
+  appendOptionalText(appender, record.conversation);
+  appendOptionalText(appender, record.cache_state);
+  appendOptionalText(appender, record.hedge);
   appender.endRow();
+}
+
+function appendOptionalText(appender: DuckDBAppender, value: string | null | undefined): void {
+  if (value === undefined || value === null) appender.appendNull();
+  else appender.appendVarchar(value);
 }

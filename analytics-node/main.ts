@@ -3,10 +3,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createAnalyticsNode } from './app';
+import { describeStoreSpec, storeSpecFromEnvironment } from './store/store-spec';
 
 const port = Number(process.env.ANALYTICS_PORT ?? 8788);
 const hostname = process.env.ANALYTICS_HOST ?? '127.0.0.1';
-const dbPath = process.env.ANALYTICS_DB ?? '.data/analytics.duckdb';
+// ANALYTICS_STORE (duckdb:PATH, chdb:PATH, clickhouse://…); without it ANALYTICS_DB or the default DuckDB file.
+const storeSpec = storeSpecFromEnvironment(process.env);
 const internalSecret = process.env.INTERNAL_SECRET ?? '';
 // The bootstrap admin key (the worker's ADMIN_KEY) opens the read routes and the dashboard;
 // named admin keys are checked with the worker at WORKER_URL.
@@ -29,9 +31,15 @@ if (scoreIntervalS !== undefined && !(scoreIntervalS > 0)) {
   process.exit(1);
 }
 
-if (dbPath !== ':memory:') mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+if (!storeSpec.ok) {
+  console.error(`analytics node: ${storeSpec.error}`);
+  process.exit(1);
+}
+const spec = storeSpec.value;
+if (spec.kind === 'duckdb' && spec.path !== ':memory:') mkdirSync(path.dirname(path.resolve(spec.path)), { recursive: true });
+console.log(`analytics node: log store ${describeStoreSpec(spec)}`);
 const node = await createAnalyticsNode({
-  dbPath,
+  dbPath: spec.kind === 'duckdb' ? spec.path : (process.env.ANALYTICS_STORE ?? '').trim(),
   internalSecret,
   adminKey,
   workerUrl: process.env.WORKER_URL || undefined,
@@ -40,6 +48,13 @@ const node = await createAnalyticsNode({
   // Behind a reverse proxy (a deployment on a VM), sign-in limits count the forwarded address.
   trustProxy: process.env.ANALYTICS_TRUST_PROXY === '1',
   consoleDirectory: process.env.CONSOLE_DIST || undefined,
+  // Several nodes over one shared store: each with its own ANALYTICS_NODE_ID (docs/analytics-cluster.md).
+  cluster: process.env.ANALYTICS_NODE_ID
+    ? {
+        nodeId: process.env.ANALYTICS_NODE_ID,
+        leaseTtlS: process.env.ANALYTICS_LEASE_TTL_S === undefined ? undefined : Number(process.env.ANALYTICS_LEASE_TTL_S),
+      }
+    : undefined,
 });
 const server = serve({ fetch: node.app.fetch, port, hostname }, (info) => {
   console.log(`analytics node ready on http://${hostname}:${info.port}`);

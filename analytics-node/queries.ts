@@ -3,6 +3,7 @@
 import type { ErrorClass, LogRecord } from '../worker/core/types';
 import { TOKENS_PER_S_HISTOGRAM, TTFT_HISTOGRAM, bucketSql } from './histogram';
 import type { LogStore } from './log-store';
+import { approximateQuantile, integerDivide, logSource, utcDay } from './store/dialect';
 import { GENERATION_TOKENS_PER_SECOND_SQL, countsAsRecentAttempt, isChannelFailure } from './outcome';
 import type { SlotCounts, WindowRollups } from './rollups';
 import { ERROR_CLASSES } from './schemas';
@@ -46,20 +47,21 @@ export interface UsageFilter {
 
 /** Per channel × model over the `windowS` seconds before `nowMs` (by ts_end). */
 export async function queryStats(store: LogStore, windowS: number, nowMs: number): Promise<ChannelStats[]> {
+  const quantile = (column: string, q: number) => approximateQuantile(store.dialect, column, q);
   return store.query<ChannelStats>(
     `SELECT channel_id AS channel, model,
        count(*)::DOUBLE AS requests,
        count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors,
-       round(approx_quantile(ttft_ms, 0.5), 1) AS ttft_p50_ms,
-       round(approx_quantile(ttft_ms, 0.95), 1) AS ttft_p95_ms,
-       round(approx_quantile(tokens_per_s, 0.5), 2) AS tokens_per_s,
+       round(${quantile('ttft_ms', 0.5)}, 1) AS ttft_p50_ms,
+       round(${quantile('ttft_ms', 0.95)}, 1) AS ttft_p95_ms,
+       round(${quantile('tokens_per_s', 0.5)}, 2) AS tokens_per_s,
        sum(cached_input_tokens)::DOUBLE AS cached_input_tokens,
        sum(cache_write_tokens)::DOUBLE AS cache_write_tokens,
        sum(cache_write_1h_tokens)::DOUBLE AS cache_write_1h_tokens,
        sum(cost_usd) AS cost_usd,
        sum(price_usd) AS revenue_usd
-     FROM (SELECT *, ${GENERATION_TOKENS_PER_SECOND_SQL} AS tokens_per_s FROM log
-           WHERE ts_end >= ${Math.trunc(nowMs - windowS * 1000)})
+     FROM (SELECT *, ${GENERATION_TOKENS_PER_SECOND_SQL} AS tokens_per_s FROM ${logSource(store.dialect)}
+           WHERE ts_end >= ${Math.trunc(nowMs - windowS * 1000)}) windowed
      GROUP BY ALL ORDER BY channel, model`,
   );
 }
@@ -77,7 +79,7 @@ export async function queryUsage(store: LogStore, filter: UsageFilter): Promise<
     conditions.push(`key_id = $${values.length}`);
   }
   return store.query<UsageRow>(
-    `SELECT strftime(epoch_ms(ts_start), '%Y-%m-%d') AS day, model,
+    `SELECT ${utcDay(store.dialect, 'ts_start')} AS day, model,
        count(*) FILTER (WHERE final)::DOUBLE AS requests,
        coalesce(sum(input_tokens) FILTER (WHERE final), 0)::DOUBLE AS input_tokens,
        coalesce(sum(output_tokens) FILTER (WHERE final), 0)::DOUBLE AS output_tokens,
@@ -86,7 +88,7 @@ export async function queryUsage(store: LogStore, filter: UsageFilter): Promise<
        coalesce(sum(cache_write_1h_tokens) FILTER (WHERE final), 0)::DOUBLE AS cache_write_1h_tokens,
        sum(cost_usd) AS cost_usd,
        sum(price_usd) AS revenue_usd
-     FROM log WHERE ${conditions.join(' AND ')}
+     FROM ${logSource(store.dialect)} WHERE ${conditions.join(' AND ')}
      GROUP BY ALL ORDER BY day, model`,
     values,
   );
@@ -95,19 +97,28 @@ export async function queryUsage(store: LogStore, filter: UsageFilter): Promise<
 /** Every attempt of one request, first attempt first: what the gateway logged and charged. */
 export async function queryRequest(store: LogStore, requestId: string): Promise<LogRecord[]> {
   // BIGINT columns come back as strings from DuckDB's JSON rows: cast the epoch-ms ones.
-  return store.query<LogRecord>(
+  const rows = await store.query<LogRecord>(
     `SELECT * REPLACE (ts_start::DOUBLE AS ts_start, ts_end::DOUBLE AS ts_end)
-     FROM log WHERE request_id = $1 ORDER BY attempt`,
+     FROM ${logSource(store.dialect)} WHERE request_id = $1 ORDER BY attempt`,
     [requestId],
   );
+  // The issue-14 fields are "null or absent" (LogRecord): a record sent without them reads back without them.
+  return rows.map((row) => {
+    const record: LogRecord = { ...row };
+    for (const key of OPTIONAL_FIELDS) if (record[key] === null) delete record[key];
+    return record;
+  });
 }
+
+const OPTIONAL_FIELDS = ['conversation', 'cache_state', 'hedge'] as const;
 
 /** Refill empty rollups from the rows already in the window. */
 export async function rebuildRollups(store: LogStore, rollups: WindowRollups, nowMs: number): Promise<void> {
   const cutoffMs = (Math.floor(nowMs / 1000) - rollups.windowS + 1) * 1000;
-  const windowed = `FROM log WHERE ts_end >= ${cutoffMs}`;
+  const windowed = `FROM ${logSource(store.dialect)} WHERE ts_end >= ${cutoffMs}`;
+  const second = `${integerDivide(store.dialect, 'ts_end', '1000')}::DOUBLE`;
   const counts = await store.query<SlotCounts & { channel_id: string; model: string; second: number }>(
-    `SELECT channel_id, model, (ts_end // 1000)::DOUBLE AS second,
+    `SELECT channel_id, model, ${second} AS second,
        count(*)::DOUBLE AS requests,
        count(*) FILTER (WHERE error_class = 'none')::DOUBLE AS successes,
        count(*) FILTER (WHERE error_class = 'rate_limit')::DOUBLE AS rate_limit,
@@ -129,7 +140,7 @@ export async function rebuildRollups(store: LogStore, rollups: WindowRollups, no
   for (const { kind, value, spec } of histograms) {
     const buckets = await store.query<{ channel_id: string; model: string; second: number; bucket: number; n: number }>(
       `SELECT channel_id, model, second, ${bucketSql('value', spec)} AS bucket, count(*)::DOUBLE AS n
-       FROM (SELECT channel_id, model, (ts_end // 1000)::DOUBLE AS second, ${value} AS value ${windowed})
+       FROM (SELECT channel_id, model, ${second} AS second, ${value} AS value ${windowed}) values_in_window
        WHERE value IS NOT NULL GROUP BY ALL`,
     );
     for (const row of buckets) {

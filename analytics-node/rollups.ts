@@ -197,6 +197,7 @@ export class WindowRollups {
       errors_other: pair.totals.other,
       ttft_p50_ms: quantile('ttft', 0.5),
       ttft_p95_ms: quantile('ttft', 0.95),
+      ttft_p90_ms: quantile('ttft', 0.9),
       tokens_per_s: quantile('tokens_per_s', 0.5),
       last_ts: lastTs,
       recent_failures: recent.filter((attempt) => attempt.failed).length,

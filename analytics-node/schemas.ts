@@ -1,9 +1,9 @@
 // What the analytics node reads from the wire, validated strictly (zod 4).
 import { z } from 'zod';
 import { PROTOCOLS, type DecisionRecord, type LogRecord } from '../worker/core/types';
-import { DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES } from './ingest/record-limits';
+import { CACHE_STATES, DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES, HEDGE_ROLES } from './ingest/record-limits';
 
-export { DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES };
+export { CACHE_STATES, DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES, HEDGE_ROLES };
 
 const identifier = z.string().min(1).max(256);
 const count = z.number().int().min(0).max(2_147_483_647);
@@ -72,6 +72,10 @@ export const logRecordSchema = z.object({
   final: z.boolean(),
   // The first attempt's record only; absent from workers older than the routing explorer.
   decision: decisionSchema.optional(),
+  // Prompt-cache affinity and hedging (issue 14); absent from older workers, null when unused.
+  conversation: z.string().max(256).nullable().optional(),
+  cache_state: z.enum(CACHE_STATES).nullable().optional(),
+  hedge: z.enum(HEDGE_ROLES).nullable().optional(),
 }) satisfies z.ZodType<LogRecord>;
 
 export const ingestBodySchema = z.object({ records: z.array(logRecordSchema) });

@@ -23,6 +23,12 @@ export interface StackOptions {
   host?: string;
   /** Folder for DuckDB and the local D1 (default `.data/`). */
   dataDir?: string;
+  /**
+   * The analytics log store (ANALYTICS_STORE's forms: `duckdb:PATH`, `chdb:PATH`,
+   * `clickhouse://…`). Default: the environment's ANALYTICS_STORE, else DuckDB in dataDir. A
+   * bare `chdb` or `duckdb` puts the store in dataDir.
+   */
+  analyticsStore?: string;
   /** Config document to apply (already parsed). */
   config: unknown;
   /** Simulator fleet file. */
@@ -59,6 +65,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+function analyticsStoreIn(dataDir: string, given: string | undefined): string {
+  const text = given?.trim() ?? '';
+  if (text === '' || text === 'duckdb') return path.join(dataDir, 'analytics.duckdb');
+  if (text === 'chdb') return `chdb:${path.join(dataDir, 'analytics.chdb')}`;
+  return text;
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir ?? path.join(ROOT, '.data'));
@@ -77,7 +90,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const startAnalytics = async (): Promise<void> => {
     if (analytics) return;
     const node = await createAnalyticsNode({
-      dbPath: path.join(dataDir, 'analytics.duckdb'),
+      dbPath: analyticsStoreIn(dataDir, options.analyticsStore ?? process.env.ANALYTICS_STORE),
       internalSecret,
       // Its read routes and dashboard answer the worker's admin keys (named ones via /admin/whoami).
       adminKey,

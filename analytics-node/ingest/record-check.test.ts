@@ -23,7 +23,8 @@ const decision: DecisionRecord = {
   reason: 'sampled p=.62, highest utility .81',
 };
 
-const RECORD_KEYS = Object.keys(makeRecord());
+// The issue-14 fields are optional, so makeRecord leaves them out: name them to mutate them too.
+const RECORD_KEYS = [...Object.keys(makeRecord()), 'conversation', 'cache_state', 'hedge'];
 const DECISION_PATHS = [
   'mode', 'rule', 'temperature', 'exploration', 'weights', 'weights.ttft', 'score_version', 'total_candidates',
   'candidates', 'candidates.0', 'candidates.0.components', 'candidates.0.components.load', 'candidates.0.probability',
@@ -36,7 +37,7 @@ const value = fc.oneof(
   { arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }), weight: 1 },
   { weight: 4, arbitrary: fc.constantFrom(0, -0, -1, 1, 0.5, 1.5, 2_147_483_647, 2_147_483_648, 8_640_000_000_000, 8_640_000_000_001, 1e9, 1e9 + 1, 2 ** 53, 1e300, -1e300) },
   { weight: 2, arbitrary: fc.constantFrom('', 'x', 'x'.repeat(256), 'x'.repeat(257), 'x'.repeat(2000), 'x'.repeat(2001), null, true, [], {}) },
-  { weight: 2, arbitrary: fc.constantFrom('openai', 'anthropic', 'gemini', 'responses', 'none', 'server', 'sample', 'sort', 'bogus') },
+  { weight: 2, arbitrary: fc.constantFrom('openai', 'anthropic', 'gemini', 'responses', 'none', 'server', 'sample', 'sort', 'bogus', 'warm', 'cold', 'primary', 'hedge') },
 );
 
 type Mutation = { path: string; change: 'set' | 'delete'; value: unknown };

@@ -4,7 +4,7 @@
 // schema. It refuses without saying why: the route then asks zod for the first issue, so
 // error messages stay zod's. Input is what JSON.parse returns.
 import { PROTOCOLS, type DecisionCandidate, type DecisionRecord, type LogRecord } from '../../worker/core/types';
-import { DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES } from './record-limits';
+import { CACHE_STATES, DECISION_LIMITS, DECISION_RULES, ERROR_CLASSES, HEDGE_ROLES, MAX_CONVERSATION_LENGTH } from './record-limits';
 
 const MAX_COUNT = 2_147_483_647;
 const MAX_EPOCH_MS = 8_640_000_000_000;
@@ -12,6 +12,8 @@ const MAX_DURATION = 1e9;
 const PROTOCOL_SET: ReadonlySet<unknown> = new Set(PROTOCOLS);
 const ERROR_CLASS_SET: ReadonlySet<unknown> = new Set(ERROR_CLASSES);
 const RULE_SET: ReadonlySet<unknown> = new Set(DECISION_RULES);
+const CACHE_STATE_SET: ReadonlySet<unknown> = new Set(CACHE_STATES);
+const HEDGE_ROLE_SET: ReadonlySet<unknown> = new Set(HEDGE_ROLES);
 
 type Fields = Record<string, unknown>;
 
@@ -81,7 +83,10 @@ function checkRecord(record: unknown): boolean {
     typeof record.usage_estimated === 'boolean' &&
     isBounded(record.cost_usd, 0, 1e9) &&
     isBounded(record.price_usd, 0, 1e9) &&
-    typeof record.final === 'boolean';
+    typeof record.final === 'boolean' &&
+    (record.conversation === undefined || record.conversation === null || isText(record.conversation, 0, MAX_CONVERSATION_LENGTH)) &&
+    (record.cache_state === undefined || record.cache_state === null || CACHE_STATE_SET.has(record.cache_state)) &&
+    (record.hedge === undefined || record.hedge === null || HEDGE_ROLE_SET.has(record.hedge));
   if (!valid) return false;
   if (record.decision !== undefined) {
     const decision = checkDecision(record.decision);
