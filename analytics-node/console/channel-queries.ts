@@ -6,10 +6,21 @@ import type { LogStore } from '../log-store';
 import { GENERATION_TOKENS_PER_SECOND_SQL } from '../outcome';
 import type { ChannelRow, ChannelStatus, ChannelsReport, ChannelTimeline, ScoreComponents } from './api-types';
 import { tableExists } from './console-tables';
+import { consoleSql } from './console-sql';
 import { round } from './overview-queries';
 
 const HOUR_MS = 3_600_000;
 const COMPONENTS_TYPE = `'[{"channel_id":"VARCHAR","components":{"margin":"DOUBLE","ttft":"DOUBLE","throughput":"DOUBLE","reliability":"DOUBLE","load":"DOUBLE"}}]'`;
+const COMPONENT_NAMES = ['margin', 'ttft', 'throughput', 'reliability', 'load'] as const;
+
+/** The mean of each routing component per channel over the window's decisions (candidates: a JSON array). */
+const DUCKDB_COMPONENTS = `SELECT c.channel_id AS channel_id, ${COMPONENT_NAMES.map((name) => `avg(c.components.${name}) AS ${name}`).join(', ')}
+  FROM (SELECT unnest(from_json(candidates, ${COMPONENTS_TYPE})) AS c FROM decisions WHERE ts >= $1)
+  WHERE c.components IS NOT NULL GROUP BY ALL`;
+const CLICKHOUSE_COMPONENTS = `SELECT JSONExtractString(c, 'channel_id') AS channel_id,
+    ${COMPONENT_NAMES.map((name) => `avg(JSONExtract(c, 'components', '${name}', 'Nullable(Float64)')) AS ${name}`).join(', ')}
+  FROM (SELECT arrayJoin(JSONExtractArrayRaw(candidates)) AS c FROM decisions WHERE ts >= $1)
+  WHERE JSONHas(c, 'components') GROUP BY channel_id`;
 
 interface LogChannelRow {
   channel_id: string;
@@ -19,22 +30,27 @@ interface LogChannelRow {
   p95: number | null;
   p99: number | null;
   tokens_per_s: number | null;
-  classes: string;
 }
 
 export async function channelsReport(store: LogStore, scores: ScoreTable, windowS: number, nowMs: number): Promise<ChannelsReport> {
   const cutoff = Math.trunc(nowMs - windowS * 1000);
-  const rows = await store.query<LogChannelRow>(
+  const db = consoleSql(store);
+  const { quantile } = db;
+  const rows = await db.query<LogChannelRow>(
     `SELECT channel_id, count(*)::DOUBLE AS requests, count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors,
-       approx_quantile(ttft_ms, 0.5)::DOUBLE AS p50, approx_quantile(ttft_ms, 0.95)::DOUBLE AS p95,
-       approx_quantile(ttft_ms, 0.99)::DOUBLE AS p99,
-       approx_quantile(${GENERATION_TOKENS_PER_SECOND_SQL}, 0.5)::DOUBLE AS tokens_per_s,
-       to_json(histogram(error_class))::VARCHAR AS classes
-     FROM log WHERE ts_end >= $1 GROUP BY channel_id`,
+       ${quantile('ttft_ms', 0.5)}::DOUBLE AS p50, ${quantile('ttft_ms', 0.95)}::DOUBLE AS p95,
+       ${quantile('ttft_ms', 0.99)}::DOUBLE AS p99,
+       ${quantile(GENERATION_TOKENS_PER_SECOND_SQL, 0.5)}::DOUBLE AS tokens_per_s
+     FROM ${db.log} WHERE ts_end >= $1 GROUP BY channel_id`,
     [cutoff],
   );
-  const hourAgo = await store.query<{ channel_id: string; requests: number }>(
-    `SELECT channel_id, count(*)::DOUBLE AS requests FROM log WHERE ts_end >= $1 AND ts_end < $2 GROUP BY channel_id`,
+  // Error classes per channel as rows (not a map-valued aggregate, which each engine spells its own way).
+  const classRows = await db.query<{ channel_id: string; error_class: string; n: number }>(
+    `SELECT channel_id, error_class, count(*)::DOUBLE AS n FROM ${db.log} WHERE ts_end >= $1 AND error_class <> 'none' GROUP BY ALL`,
+    [cutoff],
+  );
+  const hourAgo = await db.query<{ channel_id: string; requests: number }>(
+    `SELECT channel_id, count(*)::DOUBLE AS requests FROM ${db.log} WHERE ts_end >= $1 AND ts_end < $2 GROUP BY channel_id`,
     [cutoff - HOUR_MS, Math.trunc(nowMs - HOUR_MS)],
   );
   const components = await componentsByChannel(store, cutoff);
@@ -46,8 +62,7 @@ export async function channelsReport(store: LogStore, scores: ScoreTable, window
     const entries = scores.entries.filter((entry) => entry.channel_id === channelId);
     const samples = entries.reduce((sum, entry) => sum + entry.samples, 0);
     const successP = samples > 0 ? entries.reduce((sum, entry) => sum + entry.success_p * entry.samples, 0) / samples : null;
-    const classes = row ? (JSON.parse(row.classes) as Record<string, number>) : {};
-    delete classes.none;
+    const classes = Object.fromEntries(classRows.filter((entry) => entry.channel_id === channelId).map((entry) => [entry.error_class, entry.n]));
     const previous = hourAgo.find((candidate) => candidate.channel_id === channelId)?.requests ?? 0;
     return {
       channel_id: channelId,
@@ -80,13 +95,8 @@ function statusOf(entries: ScoreTable['entries'], requests: number, successP: nu
 
 async function componentsByChannel(store: LogStore, cutoff: number): Promise<Map<string, ScoreComponents>> {
   if (!(await tableExists(store, 'decisions'))) return new Map();
-  const rows = await store.query<ScoreComponents & { channel_id: string }>(
-    `SELECT c.channel_id AS channel_id, avg(c.components.margin) AS margin, avg(c.components.ttft) AS ttft,
-       avg(c.components.throughput) AS throughput, avg(c.components.reliability) AS reliability, avg(c.components.load) AS load
-     FROM (SELECT unnest(from_json(candidates, ${COMPONENTS_TYPE})) AS c FROM decisions WHERE ts >= $1)
-     WHERE c.components IS NOT NULL GROUP BY ALL`,
-    [cutoff],
-  );
+  const db = consoleSql(store);
+  const rows = await db.query<ScoreComponents & { channel_id: string }>(db.dialect === 'clickhouse' ? CLICKHOUSE_COMPONENTS : DUCKDB_COMPONENTS, [cutoff]);
   return new Map(rows.map(({ channel_id, ...components }) => [channel_id, components]));
 }
 
@@ -97,11 +107,13 @@ export async function channelTimeline(store: LogStore, channelId: string, from: 
     at: from + index * bucketMs, success_p: null as number | null, ttft_p50_ms: null as number | null, tokens_per_s: null as number | null,
     down: false, traffic_share: null as number | null, requests: 0, errors: {} as Record<string, number>,
   }));
-  const history = await store.query<{ slot: number; success_p: number; ttft: number | null; tps: number | null; down: boolean; share: number }>(
-    `SELECT ((computed_at - $2) // $4)::DOUBLE AS slot, avg(success_p) AS success_p, avg(ttft_p50_ms) AS ttft,
-       avg(tokens_per_s) AS tps, bool_or(down) AS down, avg(traffic_share) AS share
+  const db = consoleSql(store);
+  // max() of a boolean is "any true" in both engines.
+  const history = await db.query<{ slot: number; success_p: number; ttft: number | null; tps: number | null; down: boolean; share: number }>(
+    `SELECT ${db.intDiv('computed_at - $2', '$4')}::DOUBLE AS slot, avg(success_p) AS success_p, avg(ttft_p50_ms) AS ttft,
+       avg(tokens_per_s) AS tps, max(down) AS down, avg(traffic_share) AS share
      FROM (SELECT computed_at, avg(success_p) AS success_p, avg(ttft_p50_ms) AS ttft_p50_ms, avg(tokens_per_s) AS tokens_per_s,
-             bool_or(down) AS down, sum(traffic_share) AS traffic_share
+             max(down) AS down, sum(traffic_share) AS traffic_share
            FROM score_history WHERE channel_id = $1 AND computed_at >= $2 AND computed_at < $3 GROUP BY computed_at)
      GROUP BY slot`,
     [channelId, from, to, bucketMs],
@@ -111,9 +123,9 @@ export async function channelTimeline(store: LogStore, channelId: string, from: 
     if (!point) continue;
     Object.assign(point, { success_p: round(row.success_p, 4), ttft_p50_ms: row.ttft, tokens_per_s: row.tps, down: row.down, traffic_share: round(row.share, 4) });
   }
-  const log = await store.query<{ slot: number; error_class: string; n: number }>(
-    `SELECT ((ts_end - $2) // $4)::DOUBLE AS slot, error_class, count(*)::DOUBLE AS n
-     FROM log WHERE channel_id = $1 AND ts_end >= $2 AND ts_end < $3 GROUP BY ALL`,
+  const log = await db.query<{ slot: number; error_class: string; n: number }>(
+    `SELECT ${db.intDiv('ts_end - $2', '$4')}::DOUBLE AS slot, error_class, count(*)::DOUBLE AS n
+     FROM ${db.log} WHERE channel_id = $1 AND ts_end >= $2 AND ts_end < $3 GROUP BY ALL`,
     [channelId, from, to, bucketMs],
   );
   for (const row of log) {

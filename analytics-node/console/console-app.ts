@@ -10,6 +10,7 @@ import { adminProxy } from './admin-proxy';
 import { csrfGuard, requireKind, withSession } from './console-auth';
 import type { ConsoleEnv } from './console-env';
 import { createConsoleTables, writerOf } from './console-tables';
+import { dialectOf } from './console-sql';
 import type { CachePrices } from './economics-queries';
 import { detectIncidents, storeIncidents, type IncidentState } from './incidents';
 import { InviteStore } from './invites';
@@ -57,7 +58,7 @@ export interface ConsoleServer {
 export async function createConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const { store, now } = options;
   const write = writerOf(store);
-  await createConsoleTables(write);
+  await createConsoleTables(write, dialectOf(store));
   const sessions = await ConsoleSessionStore.open({ store, write, ttlMs: options.sessionTtlMs, csrfSecret: options.internalSecret, now });
   const invites = new InviteStore({ store, write, now });
   const live = new LiveEvents();

@@ -12,7 +12,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function withSession(sessions: ConsoleSessionStore): MiddlewareHandler<ConsoleEnv> {
   return async function withSessionMiddleware(c, next) {
     const id = getCookie(c, SESSION_COOKIE);
-    const session = id ? sessions.get(id) : null;
+    const session = id ? await sessions.resolve(id) : null;
     if (!id || session === null) return apiError(c, 401, 'Sign in first.', 'unauthenticated');
     c.set('session', session);
     c.set('sessionId', id);

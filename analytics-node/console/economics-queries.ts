@@ -5,6 +5,7 @@ import type { LogStore } from '../log-store';
 import type { EconomicsDimension, EconomicsReport, EconomicsRow, NegativeMarginRow } from './api-types';
 import { round } from './overview-queries';
 import { rangeSource } from './rollup-source';
+import { consoleSql } from './console-sql';
 
 const COLUMN: Record<EconomicsDimension, string> = { channel: 'channel_id', model: 'model', user: 'user_id', key: 'key_id' };
 
@@ -38,11 +39,11 @@ export async function economics(store: LogStore, by: EconomicsDimension, from: n
   // Hourly rows carry `final` as a key; daily key rows count final attempts and tokens apart.
   const requests = kind === 'hourly' ? 'CASE WHEN final THEN attempts ELSE 0 END' : 'final_attempts';
   const cached = kind === 'hourly' ? 'CASE WHEN final THEN cached_input_tokens ELSE 0 END' : 'final_cached_input_tokens';
-  const priceTable = priceRows.length === 0 ? `(SELECT NULL::VARCHAR AS model, NULL::DOUBLE AS delta WHERE FALSE)` : `(SELECT * FROM (VALUES ${priceRows.join(', ')}) p(model, delta))`;
+  const priceTable = priceRows.length === 0 ? `(SELECT '' AS model, 0::DOUBLE AS delta WHERE FALSE)` : `(SELECT * FROM (VALUES ${priceRows.join(', ')}) p(model, delta))`;
   // Savings per row (its model's price gap: a join on a handful of models), then one group per
   // key: grouping by key × model first would build a group per pair (60k a day at 10M rows a
   // week). Totals are summed from the groups (exact: DECIMAL), not aggregated a second time.
-  const rows = await store.query<GroupRow>(
+  const rows = await consoleSql(store).query<GroupRow>(
     `WITH groups AS (
        SELECT s.${COLUMN[by]} AS key, sum(${requests}) AS requests, sum(price_usd) AS revenue, sum(cost_usd) AS cost,
          sum(${cached}) AS cached, sum(${cached} * coalesce(p.delta, 0)) AS savings
@@ -71,11 +72,12 @@ export async function economics(store: LogStore, by: EconomicsDimension, from: n
 }
 
 export async function negativeMargin(store: LogStore, from: number, to: number, limit: number): Promise<NegativeMarginRow[]> {
-  return store.query<NegativeMarginRow>(
+  const db = consoleSql(store);
+  return db.query<NegativeMarginRow>(
     `SELECT request_id, min(ts_start)::DOUBLE AS ts, any_value(user_id) AS user_id, any_value(key_id) AS key_id,
-       any_value(model) AS model, arg_max(channel_id, attempt) AS channel_id, count(*)::DOUBLE AS attempts,
+       any_value(model) AS model, ${db.argMax('channel_id', 'attempt')} AS channel_id, count(*)::DOUBLE AS attempts,
        sum(price_usd)::DOUBLE AS revenue_usd, sum(cost_usd)::DOUBLE AS cost_usd, (sum(price_usd) - sum(cost_usd))::DOUBLE AS margin_usd
-     FROM log WHERE ts_start >= $1 AND ts_start < $2
+     FROM ${db.log} WHERE ts_start >= $1 AND ts_start < $2
      GROUP BY request_id HAVING sum(price_usd) < sum(cost_usd)
      ORDER BY margin_usd LIMIT ${limit}`,
     [from, to],

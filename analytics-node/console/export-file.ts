@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { LogStore } from '../log-store';
+import type { DialectStore } from './console-sql';
 
 export type ExportFormat = 'csv' | 'parquet';
 
@@ -29,7 +30,19 @@ export function inlineValues(sql: string, values: readonly DuckDBValue[]): strin
   return text;
 }
 
+const HEADERS = (format: ExportFormat, name: string) => ({
+  'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+  'content-disposition': `attachment; filename="${name}.${format}"`,
+  'cache-control': 'no-store',
+});
+
 export async function exportResponse(store: LogStore, select: string, values: readonly DuckDBValue[], format: ExportFormat, name: string): Promise<Response> {
+  // ClickHouse writes the file format itself and the store streams it (no temporary file).
+  const streaming = (store as DialectStore).exportStream;
+  if ((store as DialectStore).dialect === 'clickhouse' && streaming !== undefined) {
+    const body = await streaming.call(store, select, values, format === 'csv' ? 'CSVWithNames' : 'Parquet');
+    return new Response(body, { headers: HEADERS(format, name) });
+  }
   const directory = await mkdtemp(path.join(tmpdir(), 'switchboard-export-'));
   const file = path.join(directory, `export.${format}`);
   const options = format === 'csv' ? '(FORMAT csv, HEADER true)' : '(FORMAT parquet, COMPRESSION zstd)';
@@ -43,10 +56,6 @@ export async function exportResponse(store: LogStore, select: string, values: re
   const cleanup = () => void rm(directory, { recursive: true, force: true });
   stream.once('close', cleanup);
   return new Response(Readable.toWeb(stream) as ReadableStream, {
-    headers: {
-      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
-      'content-disposition': `attachment; filename="${name}.${format}"`,
-      'cache-control': 'no-store',
-    },
+    headers: HEADERS(format, name),
   });
 }

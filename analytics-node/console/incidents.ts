@@ -5,6 +5,7 @@ import type { ScoreTable, WindowStats } from '../../worker/core/types';
 import type { LogStore } from '../log-store';
 import type { Incident } from './api-types';
 import type { SqlWriter } from './console-tables';
+import { consoleSql } from './console-sql';
 
 export const BREAKER_STREAK = 3;
 export const SCORE_DROP = 0.2;
@@ -47,7 +48,8 @@ export async function storeIncidents(write: SqlWriter, incidents: readonly Incid
 }
 
 export async function recentIncidents(store: LogStore, limit: number): Promise<Incident[]> {
-  return store.query<Incident>(
-    `SELECT "at"::DOUBLE AS "at", channel_id, kind, detail FROM incidents ORDER BY "at" DESC, rowid DESC LIMIT ${limit}`,
+  const db = consoleSql(store);
+  return db.query<Incident>(
+    `SELECT "at"::DOUBLE AS "at", channel_id, kind, detail FROM incidents ORDER BY "at" DESC, ${db.insertionOrderDesc} LIMIT ${limit}`,
   );
 }

@@ -5,6 +5,7 @@
 // consumes them all (a reset link supersedes the others).
 import type { LogStore } from '../log-store';
 import type { SqlWriter } from './console-tables';
+import { consoleSql } from './console-sql';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { hashToken, isTokenShaped, randomToken } from './tokens';
 
@@ -37,7 +38,7 @@ export class InviteStore {
 
   async lookup(token: string | undefined): Promise<InviteLookup> {
     if (!isTokenShaped(token)) return { ok: false };
-    const rows = await this.options.store.query<{ user_id: string; expires_at: number }>(
+    const rows = await consoleSql(this.options.store).query<{ user_id: string; expires_at: number }>(
       `SELECT user_id, expires_at::DOUBLE AS expires_at FROM console_invites
        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`,
       [hashToken(token), this.options.now()],
@@ -57,7 +58,7 @@ export class InviteStore {
       'UPDATE console_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL',
       [now, hashToken(token)],
     );
-    const consumed = await this.options.store.query<{ used_at: number }>(
+    const consumed = await consoleSql(this.options.store).query<{ used_at: number }>(
       'SELECT used_at::DOUBLE AS used_at FROM console_invites WHERE token_hash = $1',
       [hashToken(token)],
     );
@@ -68,7 +69,7 @@ export class InviteStore {
   }
 
   async setPassword(userId: string, passwordHash: string): Promise<void> {
-    await this.options.write('INSERT OR REPLACE INTO console_credentials VALUES ($1, $2, $3)', [
+    await this.options.write(`${consoleSql(this.options.store).upsertInto('console_credentials')} VALUES ($1, $2, $3)`, [
       userId,
       passwordHash,
       this.options.now(),
@@ -77,8 +78,10 @@ export class InviteStore {
 
   /** Checks a user's password; an unknown user costs the same scrypt as a known one. */
   async verify(userId: string, password: string): Promise<boolean> {
-    const rows = await this.options.store.query<{ password_hash: string }>(
-      'SELECT password_hash FROM console_credentials WHERE user_id = $1',
+    // The newest version: ClickHouse keeps replaced rows until a merge.
+    const db = consoleSql(this.options.store);
+    const rows = await db.query<{ password_hash: string }>(
+      `SELECT ${db.argMax('password_hash', 'updated_at')} AS password_hash FROM console_credentials WHERE user_id = $1 GROUP BY user_id`,
       [userId],
     );
     const stored = rows[0]?.password_hash;

@@ -98,5 +98,13 @@ export function beforeCursorSql(cursor: LogCursor, values: DuckDBValue[]): strin
   return `(ts_start < ${ts} OR (ts_start = ${ts} AND (request_id < ${requestId} OR (request_id = ${requestId} AND attempt < ${attempt}))))`;
 }
 
-/** The log's columns as JSON-friendly values (BIGINT epoch ms → DOUBLE). */
-export const LOG_ROW_COLUMNS = `* EXCLUDE (ts_start, ts_end), ts_start::DOUBLE AS ts_start, ts_end::DOUBLE AS ts_end`;
+/**
+ * The log's columns as JSON-friendly values (BIGINT epoch ms → DOUBLE), named one by one: a
+ * store may keep columns of its own in the table (ClickHouse's version and batch columns).
+ */
+export const LOG_ROW_COLUMNS = [
+  'request_id', 'attempt', 'key_id', 'user_id', 'group_id', 'model', 'channel_id', 'upstream_model', 'client_protocol',
+  'dialect', 'stream', 'status', 'error_class', 'error_message', 'ttft_ms', 'duration_ms', 'input_tokens', 'output_tokens',
+  'cached_input_tokens', 'reasoning_tokens', 'usage_estimated', 'cost_usd', 'price_usd', 'final', 'cache_write_tokens',
+  'cache_write_1h_tokens', 'ts_start::DOUBLE AS ts_start', 'ts_end::DOUBLE AS ts_end',
+].join(', ');

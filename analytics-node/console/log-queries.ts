@@ -5,6 +5,7 @@ import type { DecisionRecord } from '../../worker/core/types';
 import type { LogStore } from '../log-store';
 import type { ExplorerRow, Histogram, LogPage, LogRow, LogTail, LogTotals, RequestDetail } from './api-types';
 import { tableExists } from './console-tables';
+import { consoleSql } from './console-sql';
 import { LOG_ROW_COLUMNS, beforeCursorSql, encodeCursor, filterSql, type LogCursor, type LogFilter } from './log-filters';
 import { rangeSource, rawSource, rollupFits, type RangeSource, type RollupKind } from './rollup-source';
 
@@ -18,8 +19,9 @@ const HOUR_MS = 3_600_000;
  * only reads further back, in windows eight times wider, while the page is short.
  */
 export async function logPage(store: LogStore, filter: LogFilter, cursor: LogCursor | null, limit: number): Promise<LogPage> {
-  const [bounds] = await store.query<{ first: number | null; last: number | null }>(
-    'SELECT min(ts_start)::DOUBLE AS first, max(ts_start)::DOUBLE AS last FROM log',
+  const db = consoleSql(store);
+  const [bounds] = await db.query<{ first: number | null; last: number | null }>(
+    `SELECT min(ts_start)::DOUBLE AS first, max(ts_start)::DOUBLE AS last FROM ${db.log}`,
   );
   const rows: LogRow[] = [];
   if (bounds?.first !== null && bounds?.first !== undefined && bounds.last !== null) {
@@ -37,8 +39,8 @@ export async function logPage(store: LogStore, filter: LogFilter, cursor: LogCur
         page.values.push(Math.trunc(upper));
         where += ` AND ts_start < $${page.values.length}`;
       }
-      rows.push(...(await store.query<LogRow>(
-        `SELECT ${LOG_ROW_COLUMNS} FROM log WHERE ${where}
+      rows.push(...(await db.query<LogRow>(
+        `SELECT ${LOG_ROW_COLUMNS} FROM ${db.log} WHERE ${where}
          ORDER BY ts_start DESC, request_id DESC, attempt DESC LIMIT ${limit + 1 - rows.length}`,
         page.values,
       )));
@@ -61,14 +63,14 @@ export async function logPage(store: LogStore, filter: LogFilter, cursor: LogCur
 async function sourceFor(store: LogStore, filter: LogFilter): Promise<{ kind: RollupKind; source: RangeSource }> {
   if (rollupFits('hourly', filter)) return { kind: 'hourly', source: await rangeSource(store, 'hourly', filter) };
   if (rollupFits('keys', filter)) return { kind: 'keys', source: await rangeSource(store, 'keys', filter) };
-  return { kind: 'hourly', source: rawSource('hourly', filter) };
+  return { kind: 'hourly', source: rawSource(store, 'hourly', filter) };
 }
 
 export async function logTotals(store: LogStore, filter: LogFilter): Promise<LogTotals> {
   const { kind, source } = await sourceFor(store, filter);
   const finals = kind === 'hourly' ? 'sum(attempts) FILTER (WHERE final)' : 'sum(final_attempts)';
   const errors = kind === 'hourly' ? `sum(attempts) FILTER (WHERE error_class <> 'none')` : 'sum(error_attempts)';
-  const [row] = await store.query<LogTotals>(
+  const [row] = await consoleSql(store).query<LogTotals>(
     `SELECT coalesce(sum(attempts), 0)::DOUBLE AS attempts,
        coalesce(${finals}, 0)::DOUBLE AS requests,
        coalesce(${errors}, 0)::DOUBLE AS errors,
@@ -89,25 +91,26 @@ export async function logTotals(store: LogStore, filter: LogFilter): Promise<Log
  * first at or before the range's start); the counts still cover only the filtered range.
  */
 export async function logHistogram(store: LogStore, filter: LogFilter, buckets: number, nowMs: number): Promise<Histogram> {
-  const fits = rollupFits('hourly', filter);
+  const db = consoleSql(store);
+  const fits = db.rollups && rollupFits('hourly', filter);
   let from = filter.from;
   const to = filter.to ?? nowMs;
   if (from === undefined) {
     // The filtered set's first attempt: exact from the rollup (first_ts is min ts_start).
     const { where, values } = filterSql({ ...filter, from: undefined, to: undefined });
     const table = fits ? `(SELECT channel_id, model, status, error_class, stream, final, first_ts FROM rollup_hourly
-      UNION ALL SELECT channel_id, model, status, error_class, stream, final, ts_start FROM rollup_pending)` : '(SELECT *, ts_start AS first_ts FROM log)';
-    const [row] = await store.query<{ first: number | null }>(`SELECT min(first_ts)::DOUBLE AS first FROM ${table} WHERE ${where}`, values);
+      UNION ALL SELECT channel_id, model, status, error_class, stream, final, ts_start FROM rollup_pending)` : `(SELECT *, ts_start AS first_ts FROM ${db.log})`;
+    const [row] = await db.query<{ first: number | null }>(`SELECT min(first_ts)::DOUBLE AS first FROM ${table} WHERE ${where}`, values);
     from = row?.first !== null && row?.first !== undefined && row.first < to ? row.first : to - 3_600_000;
   }
   const hourly = fits && to - from > buckets * HOUR_MS;
   const origin = hourly ? Math.floor(from / HOUR_MS) * HOUR_MS : from;
   const bucketMs = hourly ? Math.ceil((to - origin) / buckets / HOUR_MS) * HOUR_MS : Math.max(1000, Math.ceil((to - from) / buckets / 1000) * 1000);
   const ranged = { ...filter, from, to };
-  const source = hourly ? await rangeSource(store, 'hourly', ranged) : rawSource('hourly', ranged);
+  const source = hourly ? await rangeSource(store, 'hourly', ranged) : rawSource(store, 'hourly', ranged);
   const values = [...source.values, Math.trunc(origin), bucketMs];
-  const rows = await store.query<{ slot: number; attempts: number; errors: number }>(
-    `SELECT ((ts - $${values.length - 1}) // $${values.length})::DOUBLE AS slot, sum(attempts)::DOUBLE AS attempts,
+  const rows = await db.query<{ slot: number; attempts: number; errors: number }>(
+    `SELECT ${db.intDiv(`ts - $${values.length - 1}`, `$${values.length}`)}::DOUBLE AS slot, sum(attempts)::DOUBLE AS attempts,
        coalesce(sum(attempts) FILTER (WHERE error_class <> 'none'), 0)::DOUBLE AS errors
      FROM ${source.sql} GROUP BY slot ORDER BY slot`,
     values,
@@ -125,8 +128,9 @@ export async function logHistogram(store: LogStore, filter: LogFilter, buckets: 
 export async function logTail(store: LogStore, filter: LogFilter, after: number, limit: number): Promise<LogTail> {
   const { where, values } = filterSql(filter);
   values.push(Math.trunc(after));
-  const rows = await store.query<LogRow>(
-    `SELECT ${LOG_ROW_COLUMNS} FROM log WHERE ${where} AND ts_end > $${values.length}
+  const db = consoleSql(store);
+  const rows = await db.query<LogRow>(
+    `SELECT ${LOG_ROW_COLUMNS} FROM ${db.log} WHERE ${where} AND ts_end > $${values.length}
      ORDER BY ts_end, request_id, attempt LIMIT ${limit}`,
     values,
   );
@@ -149,11 +153,12 @@ interface DecisionRow {
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 export async function requestDetail(store: LogStore, requestId: string): Promise<RequestDetail | null> {
-  const attempts = await store.query<LogRow>(`SELECT ${LOG_ROW_COLUMNS} FROM log WHERE request_id = $1 ORDER BY attempt`, [requestId]);
+  const db = consoleSql(store);
+  const attempts = await db.query<LogRow>(`SELECT ${LOG_ROW_COLUMNS} FROM ${db.log} WHERE request_id = $1 ORDER BY attempt`, [requestId]);
   if (attempts.length === 0) return null;
   let decision: DecisionRecord | null = null;
   if (await tableExists(store, 'decisions')) {
-    const [row] = await store.query<DecisionRow>(
+    const [row] = await db.query<DecisionRow>(
       `SELECT mode, rule, temperature::DOUBLE AS temperature, exploration::DOUBLE AS exploration, weights,
          score_version::DOUBLE AS score_version, total_candidates::DOUBLE AS total_candidates, candidates, plan, reason
        FROM decisions WHERE request_id = $1 LIMIT 1`,
@@ -174,10 +179,11 @@ export async function explorerRows(store: LogStore, filter: LogFilter, limit: nu
   if (filter.user !== undefined) conditions.push(`user_id = ${bind(filter.user)}`);
   if (filter.key !== undefined) conditions.push(`key_id = ${bind(filter.key)}`);
   if (filter.model !== undefined) conditions.push(`model = ${bind(filter.model)}`);
-  if (filter.channel !== undefined) conditions.push(`json_extract_string(plan, '$[0]') = ${bind(filter.channel)}`);
-  return store.query<ExplorerRow>(
+  const db = consoleSql(store);
+  if (filter.channel !== undefined) conditions.push(`${db.jsonFirst('plan')} = ${bind(filter.channel)}`);
+  return db.query<ExplorerRow>(
     `SELECT request_id, ts::DOUBLE AS ts, user_id, key_id, model, mode, rule,
-       json_extract_string(plan, '$[0]') AS winner, reason, total_candidates::DOUBLE AS total_candidates
+       ${db.jsonFirst('plan')} AS winner, reason, total_candidates::DOUBLE AS total_candidates
      FROM decisions WHERE ${conditions.join(' AND ') || 'TRUE'} ORDER BY ts DESC LIMIT ${limit}`,
     values,
   );

@@ -2,7 +2,7 @@
 // window (by ts_end, like the scores), with a per-minute series and a sparkline per channel.
 import type { LogStore } from '../log-store';
 import type { ChannelSparkline, Overview, OverviewPoint } from './api-types';
-import { money } from './rollup-tables';
+import { consoleSql } from './console-sql';
 
 const MINUTE_MS = 60_000;
 
@@ -10,25 +10,28 @@ export async function overview(store: LogStore, windowS: number, nowMs: number, 
   const cutoff = Math.trunc(nowMs - windowS * 1000);
   const firstMinute = Math.floor(cutoff / MINUTE_MS) * MINUTE_MS;
   const minutes = Math.floor(nowMs / MINUTE_MS) - firstMinute / MINUTE_MS + 1;
-  const [totals] = await store.query<{ requests: number; errors: number; cost: number; revenue: number; p50: number | null; p95: number | null }>(
+  const db = consoleSql(store);
+  const { money, quantile } = db;
+  const minute = db.intDiv('ts_end', String(MINUTE_MS));
+  const [totals] = await db.query<{ requests: number; errors: number; cost: number; revenue: number; p50: number | null; p95: number | null }>(
     `SELECT count(*)::DOUBLE AS requests, count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors,
        coalesce(sum(${money('cost_usd')}), 0)::DOUBLE AS cost, coalesce(sum(${money('price_usd')}), 0)::DOUBLE AS revenue,
-       approx_quantile(ttft_ms, 0.5)::DOUBLE AS p50, approx_quantile(ttft_ms, 0.95)::DOUBLE AS p95
-     FROM log WHERE ts_end >= $1`,
+       ${quantile('ttft_ms', 0.5)}::DOUBLE AS p50, ${quantile('ttft_ms', 0.95)}::DOUBLE AS p95
+     FROM ${db.log} WHERE ts_end >= $1`,
     [cutoff],
   );
   // Counts and money per minute × channel, and TTFT per minute alone: a quantile sketch per
   // minute × channel (2,400 of them for an hour of 40 channels) cost more than the rest.
-  const perMinute = await store.query<{ minute: number; channel_id: string; requests: number; errors: number; cost: number; revenue: number }>(
-    `SELECT (ts_end // ${MINUTE_MS})::DOUBLE AS minute, channel_id, count(*)::DOUBLE AS requests,
+  const perMinute = await db.query<{ minute: number; channel_id: string; requests: number; errors: number; cost: number; revenue: number }>(
+    `SELECT ${minute}::DOUBLE AS minute, channel_id, count(*)::DOUBLE AS requests,
        count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors,
        sum(${money('cost_usd')})::DOUBLE AS cost, sum(${money('price_usd')})::DOUBLE AS revenue
-     FROM log WHERE ts_end >= $1 GROUP BY ALL`,
+     FROM ${db.log} WHERE ts_end >= $1 GROUP BY ALL`,
     [firstMinute],
   );
-  const ttftPerMinute = await store.query<{ minute: number; p50: number | null }>(
-    `SELECT (ts_end // ${MINUTE_MS})::DOUBLE AS minute, approx_quantile(ttft_ms, 0.5)::DOUBLE AS p50
-     FROM log WHERE ts_end >= $1 GROUP BY ALL`,
+  const ttftPerMinute = await db.query<{ minute: number; p50: number | null }>(
+    `SELECT ${minute}::DOUBLE AS minute, ${quantile('ttft_ms', 0.5)}::DOUBLE AS p50
+     FROM ${db.log} WHERE ts_end >= $1 GROUP BY ALL`,
     [firstMinute],
   );
   const series: OverviewPoint[] = Array.from({ length: minutes }, (_, index) => ({

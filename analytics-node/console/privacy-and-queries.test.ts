@@ -1,5 +1,6 @@
 // A user reaches only their own data; the operator's queries answer from the log, the
 // decisions, score history and incidents; day boundaries follow the user's time zone.
+import { dialectOf } from './console-sql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScoreTable } from '../../worker/core/types';
 import { makeRecord } from '../test-support';
@@ -72,7 +73,7 @@ describe('operator queries', () => {
 
   it('a request shows its retry chain and the router decision', async () => {
     const { admin } = await setUp();
-    await h.store.write!(`CREATE TABLE decisions (request_id VARCHAR, ts BIGINT, user_id VARCHAR, key_id VARCHAR, model VARCHAR, mode VARCHAR, rule VARCHAR, temperature DOUBLE, exploration DOUBLE, weights JSON, score_version BIGINT, total_candidates INTEGER, candidates JSON, plan JSON, reason VARCHAR)`);
+    if (dialectOf(h.store) === 'duckdb') await h.store.write!(`CREATE TABLE decisions (request_id VARCHAR, ts BIGINT, user_id VARCHAR, key_id VARCHAR, model VARCHAR, mode VARCHAR, rule VARCHAR, temperature DOUBLE, exploration DOUBLE, weights JSON, score_version BIGINT, total_candidates INTEGER, candidates JSON, plan JSON, reason VARCHAR)`);
     const candidates = [{ channel_id: 'acme-east', model: 'gpt-4o-mini', components: { margin: 0.5, ttft: 0.9, throughput: 0.8, reliability: 1, load: 0.1 }, utility: 0.8, probability: 0.7 }];
     await h.store.write!(`INSERT INTO decisions VALUES ('a-1', ${NOW - 61_000}, 'alice', 'key-alice', 'gpt-4o-mini', 'balanced', 'sample', 0.1, 0.05, '{"margin":1,"ttft":1,"throughput":1,"reliability":1}', 7, 1, '${JSON.stringify(candidates)}', '["acme-east"]', 'sampled p=.70')`);
     const detail = (await (await call(h.app, admin, 'GET', '/api/ops/requests/a-1')).json()) as { attempts: unknown[]; decision: { plan: string[]; candidates: unknown[]; reason: string } };

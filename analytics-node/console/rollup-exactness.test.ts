@@ -9,6 +9,8 @@ import { openLogStore, type LogStore } from '../log-store';
 import { makeRecord, temporaryDirectory } from '../test-support';
 import { economics } from './economics-queries';
 import { directStore } from './test-store';
+import { chdbStore } from './test-store-chdb';
+import { consoleSql } from './console-sql';
 import { filterSql, type LogFilter } from './log-filters';
 import { logHistogram, logTotals } from './log-queries';
 import { keyUse, spendSummary, usageReport, zonedMidnight } from './user-queries';
@@ -73,14 +75,24 @@ const STORES = {
     for (let start = 0; start < newestFirst.length; start += 250) await opened.ingest(newestFirst.slice(start, start + 250));
     return opened;
   },
+  'ClickHouse in-process (chdb; answers from the deduplicated log, replays included)': async (path: string) => {
+    const opened = await chdbStore(`${path}.chdb`);
+    for (let start = 0; start < newestFirst.length; start += 250) {
+      await opened.ingest(newestFirst.slice(start, start + 250));
+      if (start % 1000 === 0) await opened.ingest(newestFirst.slice(start, start + 250)); // a replayed batch: FINAL keeps one
+    }
+    return opened;
+  },
 };
 
 /** The raw log's answer, with the same exact sums (each amount as DECIMAL(38,12)). */
 async function raw<Row>(select: string, filter: LogFilter, group = ''): Promise<Row[]> {
   const { where, values } = filterSql(filter);
-  return store.query<Row>(`SELECT ${select} FROM log WHERE ${where} ${group}`, values as DuckDBValue[]);
+  const db = consoleSql(store);
+  return db.query<Row>(`SELECT ${select} FROM ${db.log} WHERE ${where} ${group}`, values as DuckDBValue[]);
 }
-const money = (column: string) => `coalesce(sum(${column}::DECIMAL(38,12)), 0)::DOUBLE`;
+/** Each amount as the store's exact DECIMAL(38,12), summed. */
+const money = (column: string) => `coalesce(sum(${consoleSql(store).money(column)}), 0)::DOUBLE`;
 
 const ranges: [number | undefined, number | undefined][] = [
   [undefined, undefined],
@@ -137,7 +149,7 @@ describe.each(Object.entries(STORES))('rollup-backed answers equal the raw log: 
         const histogram = await logHistogram(store, filter, 7, T0 + 1);
         const [origin, width] = [histogram.from, histogram.bucket_ms];
         const rows = await raw<{ slot: number; attempts: number; errors: number }>(
-          `((ts_start - ${origin}) // ${width})::DOUBLE AS slot, count(*)::DOUBLE AS attempts, count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors`,
+          `${consoleSql(store).intDiv(`ts_start - ${origin}`, String(width))}::DOUBLE AS slot, count(*)::DOUBLE AS attempts, count(*) FILTER (WHERE error_class <> 'none')::DOUBLE AS errors`,
           { ...filter, from: from ?? undefined, to: to ?? T0 + 1 }, 'GROUP BY ALL',
         );
         const buckets = histogram.buckets.map((bucket) => ({ ...bucket, attempts: 0, errors: 0 }));
@@ -152,7 +164,7 @@ describe.each(Object.entries(STORES))('rollup-backed answers equal the raw log: 
       for (const user of USERS) {
         for (const by of ['day', 'model', 'key'] as const) {
           const report = await usageReport(store, user, by, T0 - 45 * 3_600_000 + 4321, T0 - 1000, tz);
-          const group = by === 'day' ? `strftime(timezone('${tz}', to_timestamp(ts_start / 1000)), '%Y-%m-%d')` : by === 'model' ? 'model' : 'key_id';
+          const group = by === 'day' ? consoleSql(store).localDay('ts_start', `'${tz}'`) : by === 'model' ? 'model' : 'key_id';
           const expected = await raw<Record<string, unknown>>(
             `${group} AS key, count(*) FILTER (WHERE final)::DOUBLE AS requests, coalesce(sum(input_tokens) FILTER (WHERE final), 0)::DOUBLE AS input_tokens,
              coalesce(sum(cached_input_tokens) FILTER (WHERE final), 0)::DOUBLE AS cached_input_tokens,
@@ -176,7 +188,7 @@ describe.each(Object.entries(STORES))('rollup-backed answers equal the raw log: 
     }
     for (const user of USERS) {
       const use = await keyUse(store, user, T0 - 20 * 3_600_000 - 5);
-      const expected = await raw<{ key_id: string; spend: number; last: number }>(`key_id, coalesce(sum(price_usd::DECIMAL(38,12)) FILTER (WHERE ts_start >= ${T0 - 20 * 3_600_000 - 5}), 0)::DOUBLE AS spend, max(ts_start)::DOUBLE AS last`, { user }, 'GROUP BY ALL');
+      const expected = await raw<{ key_id: string; spend: number; last: number }>(`key_id, coalesce(sum(${consoleSql(store).money('price_usd')}) FILTER (WHERE ts_start >= ${T0 - 20 * 3_600_000 - 5}), 0)::DOUBLE AS spend, max(ts_start)::DOUBLE AS last`, { user }, 'GROUP BY ALL');
       expect(expected.length).toBeGreaterThan(0);
       for (const row of expected) expect(use.get(row.key_id)).toEqual({ spend: row.spend, lastUsedAt: row.last });
     }

@@ -3,11 +3,13 @@
 // query sums them in one SQL statement (exact: money is DECIMAL on both sides). A range edge
 // bucket is taken whole when its rows' first_ts / last_ts show nothing outside the range.
 // Records stored but not yet folded (rollup_pending) are read raw inside the whole buckets.
+// On ClickHouse there are no rollup tables: every range is read from the (deduplicated) log.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { LogStore } from '../log-store';
 import { filterSql, type LogFilter } from './log-filters';
 import { TTFT_HISTOGRAM, bucketSql } from '../histogram';
-import { DAY_MS, HOUR_MS, money } from './rollup-tables';
+import { DAY_MS, HOUR_MS } from './rollup-tables';
+import { consoleSql, sqlHelpers, type ConsoleSql } from './console-sql';
 
 export type RollupKind = 'hourly' | 'keys' | 'users' | 'ttft';
 
@@ -33,59 +35,65 @@ interface RollupSpec {
 
 const same = (...names: string[]): [string, string, string][] => names.map((name) => [name, name, name]);
 const finalOnly = (name: string, column: string): [string, string, string] => [name, `CASE WHEN final THEN ${column} ELSE 0 END`, name];
-const moneyColumns: [string, string, string][] = [['cost_usd', money('cost_usd'), 'cost_usd'], ['price_usd', money('price_usd'), 'price_usd']];
+/** The specs with a dialect's exact money expression on the raw side. */
+function specsOf(money: ConsoleSql['money']): Record<RollupKind, RollupSpec> {
+  const moneyColumns: [string, string, string][] = [['cost_usd', money('cost_usd'), 'cost_usd'], ['price_usd', money('price_usd'), 'price_usd']];
+  return {
+    hourly: {
+      table: 'rollup_hourly',
+      bucket: 'hour',
+      width: HOUR_MS,
+      dimensions: ['channel', 'model', 'status', 'error_class', 'stream', 'final'],
+      columns: [
+        ...same('channel_id', 'model', 'error_class', 'final'), ['attempts', '1::BIGINT', 'attempts'],
+        ...same('input_tokens', 'output_tokens', 'cached_input_tokens'), ...moneyColumns,
+      ],
+      sums: ['attempts', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cost_usd', 'price_usd'],
+      subtractable: true,
+    },
+    keys: {
+      table: 'rollup_keys_daily',
+      bucket: 'day',
+      width: DAY_MS,
+      dimensions: ['user', 'key', 'model'],
+      columns: [
+        ...same('user_id', 'key_id', 'model'), ['attempts', '1::BIGINT', 'attempts'], ['final_attempts', 'final::BIGINT', 'final_attempts'],
+        ['error_attempts', `(error_class <> 'none')::BIGINT`, 'error_attempts'], ...same('input_tokens', 'output_tokens', 'cached_input_tokens'),
+        finalOnly('final_input_tokens', 'input_tokens'), finalOnly('final_output_tokens', 'output_tokens'), finalOnly('final_cached_input_tokens', 'cached_input_tokens'),
+        ...moneyColumns,
+      ],
+      sums: ['attempts', 'final_attempts', 'error_attempts', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'final_input_tokens', 'final_output_tokens', 'final_cached_input_tokens', 'cost_usd', 'price_usd'],
+      subtractable: true,
+    },
+    users: {
+      table: 'rollup_users_hourly',
+      bucket: 'hour',
+      width: HOUR_MS,
+      dimensions: ['user'],
+      columns: [
+        ['final_attempts', 'final::BIGINT', 'final_attempts'], finalOnly('final_input_tokens', 'input_tokens'),
+        finalOnly('final_output_tokens', 'output_tokens'), finalOnly('final_cached_input_tokens', 'cached_input_tokens'),
+        ['price_usd', money('price_usd'), 'price_usd'],
+      ],
+      sums: ['final_attempts', 'final_input_tokens', 'final_output_tokens', 'final_cached_input_tokens', 'price_usd'],
+      subtractable: true,
+    },
+    ttft: {
+      table: 'rollup_ttft_daily',
+      bucket: 'day',
+      width: DAY_MS,
+      dimensions: ['user'],
+      columns: [['ttft_bucket', bucketSql('ttft_ms', TTFT_HISTOGRAM), 'ttft_bucket'], ['finals', '1::BIGINT', 'finals']],
+      rawWhere: 'final AND ttft_ms IS NOT NULL',
+      sums: ['finals'],
+      subtractable: true,
+    },
+  };
+}
 
-const SPECS: Record<RollupKind, RollupSpec> = {
-  hourly: {
-    table: 'rollup_hourly',
-    bucket: 'hour',
-    width: HOUR_MS,
-    dimensions: ['channel', 'model', 'status', 'error_class', 'stream', 'final'],
-    columns: [
-      ...same('channel_id', 'model', 'error_class', 'final'), ['attempts', '1::BIGINT', 'attempts'],
-      ...same('input_tokens', 'output_tokens', 'cached_input_tokens'), ...moneyColumns,
-    ],
-    sums: ['attempts', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cost_usd', 'price_usd'],
-    subtractable: true,
-  },
-  keys: {
-    table: 'rollup_keys_daily',
-    bucket: 'day',
-    width: DAY_MS,
-    dimensions: ['user', 'key', 'model'],
-    columns: [
-      ...same('user_id', 'key_id', 'model'), ['attempts', '1::BIGINT', 'attempts'], ['final_attempts', 'final::BIGINT', 'final_attempts'],
-      ['error_attempts', `(error_class <> 'none')::BIGINT`, 'error_attempts'], ...same('input_tokens', 'output_tokens', 'cached_input_tokens'),
-      finalOnly('final_input_tokens', 'input_tokens'), finalOnly('final_output_tokens', 'output_tokens'), finalOnly('final_cached_input_tokens', 'cached_input_tokens'),
-      ...moneyColumns,
-    ],
-    sums: ['attempts', 'final_attempts', 'error_attempts', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'final_input_tokens', 'final_output_tokens', 'final_cached_input_tokens', 'cost_usd', 'price_usd'],
-    subtractable: true,
-  },
-  users: {
-    table: 'rollup_users_hourly',
-    bucket: 'hour',
-    width: HOUR_MS,
-    dimensions: ['user'],
-    columns: [
-      ['final_attempts', 'final::BIGINT', 'final_attempts'], finalOnly('final_input_tokens', 'input_tokens'),
-      finalOnly('final_output_tokens', 'output_tokens'), finalOnly('final_cached_input_tokens', 'cached_input_tokens'),
-      ['price_usd', money('price_usd'), 'price_usd'],
-    ],
-    sums: ['final_attempts', 'final_input_tokens', 'final_output_tokens', 'final_cached_input_tokens', 'price_usd'],
-    subtractable: true,
-  },
-  ttft: {
-    table: 'rollup_ttft_daily',
-    bucket: 'day',
-    width: DAY_MS,
-    dimensions: ['user'],
-    columns: [['ttft_bucket', bucketSql('ttft_ms', TTFT_HISTOGRAM), 'ttft_bucket'], ['finals', '1::BIGINT', 'finals']],
-    rawWhere: 'final AND ttft_ms IS NOT NULL',
-    sums: ['finals'],
-    subtractable: true,
-  },
-};
+const SPECS = specsOf(sqlHelpers('duckdb').money);
+const CLICKHOUSE_SPECS = specsOf(sqlHelpers('clickhouse').money);
+const specFor = (db: ConsoleSql, kind: RollupKind) => (db.dialect === 'clickhouse' ? CLICKHOUSE_SPECS : SPECS)[kind];
 
 /** Whether a rollup can answer this filter (every filtered field is one of its columns). */
 export function rollupFits(kind: RollupKind, filter: LogFilter): boolean {
@@ -122,18 +130,20 @@ export function splitRange(from: number | undefined, to: number | undefined, wid
  * all lie inside the range (min first_ts ≥ from, max last_ts < to) are taken whole instead.
  */
 export async function rangeSource(store: LogStore, kind: RollupKind, filter: LogFilter): Promise<RangeSource> {
-  const spec = SPECS[kind];
+  const db = consoleSql(store);
+  const spec = specFor(db, kind);
+  if (!db.rollups) return rawOnly(spec, filter, db.log);
   const from = filter.from === undefined ? undefined : Math.trunc(filter.from);
   const to = filter.to === undefined ? undefined : Math.trunc(filter.to);
   const split = splitRange(from, to, spec.width);
-  if (from !== undefined && to !== undefined && split.wholeFrom === 0 && split.wholeTo === 0) return rawOnly(spec, filter);
+  if (from !== undefined && to !== undefined && split.wholeFrom === 0 && split.wholeTo === 0) return rawOnly(spec, filter, db.log);
   let wholeFrom = split.wholeFrom;
   let wholeTo = split.wholeTo;
   const edges: [number, number][] = [];
   const subtracted: [number, number][] = [];
   for (const [start, end] of split.edges) {
     const bucket = Math.floor(start / spec.width) * spec.width;
-    const [inside] = await store.query<{ inside: boolean | null }>(
+    const [inside] = await db.query<{ inside: boolean | null }>(
       `SELECT (min(first_ts) >= $3 AND max(last_ts) < $4) AS inside FROM (
          SELECT first_ts, last_ts FROM ${spec.table} WHERE ${spec.bucket} = $1
          UNION ALL SELECT ts_start, ts_start FROM rollup_pending WHERE ts_start >= $1 AND ts_start < $2)`,
@@ -169,13 +179,14 @@ export async function rangeSource(store: LogStore, kind: RollupKind, filter: Log
 }
 
 /** The same columns straight from the log (filters the rollups cannot answer). */
-export function rawSource(kind: RollupKind, filter: LogFilter): RangeSource {
-  return rawOnly(SPECS[kind], filter);
+export function rawSource(store: LogStore, kind: RollupKind, filter: LogFilter): RangeSource {
+  const db = consoleSql(store);
+  return rawOnly(specFor(db, kind), filter, db.log);
 }
 
-function rawOnly(spec: RollupSpec, filter: LogFilter): RangeSource {
+function rawOnly(spec: RollupSpec, filter: LogFilter, log: string): RangeSource {
   const values: DuckDBValue[] = [];
-  return { sql: `(${rawSelect(spec, filter, values)})`, values };
+  return { sql: `(${rawSelect(spec, filter, values, log)})`, values };
 }
 
 /** The log's rows as source rows; `negated`: with every sum negated (rows to subtract). */

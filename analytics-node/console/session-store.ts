@@ -1,7 +1,10 @@
 // Console sessions: the cookie holds a random 256-bit id; DuckDB (`console_sessions`) holds
 // its SHA-256 with the identity and expiry, so sessions survive a restart and a copy of the
-// file opens none. A write-through map keeps every live session in memory (one node, one
-// writer), so checking a session never waits behind a dashboard query. The CSRF token is
+// file opens none. A write-through map keeps every live session in memory, so checking a
+// session never waits behind a dashboard query. Several nodes may share one store
+// (ClickHouse): a cookie this node has not seen is looked up in the store (`resolve`), and a
+// remembered session is checked against the store again after RECHECK_MS, so a sign-out or a
+// revocation on another node ends it here within that time. The CSRF token is
 // derived (HMAC of the session id under a node secret): nothing to store, and only a holder
 // of the HttpOnly cookie's value could compute it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -9,12 +12,17 @@ import type { LogStore } from '../log-store';
 import type { Identity, Session } from './api-types';
 import type { SqlWriter } from './console-tables';
 import { hashToken, randomToken } from './tokens';
+import { consoleSql } from './console-sql';
 
 export const SESSION_COOKIE = 'sb_session';
+/** How long a remembered session is trusted before the store is asked again. */
+export const RECHECK_MS = 5_000;
 
 interface Entry {
   identity: Identity;
   expiresAt: number;
+  /** When the store last confirmed it (this node's own sessions: when created). */
+  checkedAt: number;
 }
 
 interface SessionRow {
@@ -44,12 +52,10 @@ export class ConsoleSessionStore {
     const sessions = new ConsoleSessionStore(options);
     const now = options.now();
     await options.write('DELETE FROM console_sessions WHERE expires_at <= $1', [now]);
-    const rows = await options.store.query<SessionRow>(
-      `SELECT id_hash, kind, subject, admin_name, admin_scope, expires_at::DOUBLE AS expires_at FROM console_sessions`,
-    );
+    const rows = await consoleSql(options.store).query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM console_sessions`);
     for (const row of rows) {
       const identity = identityOf(row);
-      if (identity !== null) sessions.#entries.set(row.id_hash, { identity, expiresAt: row.expires_at });
+      if (identity !== null) sessions.#entries.set(row.id_hash, { identity, expiresAt: row.expires_at, checkedAt: now });
     }
     return sessions;
   }
@@ -75,7 +81,7 @@ export class ConsoleSessionStore {
         expiresAt,
       ],
     );
-    this.#entries.set(hash, { identity, expiresAt });
+    this.#entries.set(hash, { identity, expiresAt, checkedAt: now });
     return { id, session: this.#sessionOf(id, identity, expiresAt) };
   }
 
@@ -89,6 +95,28 @@ export class ConsoleSessionStore {
       return null;
     }
     return this.#sessionOf(id, entry.identity, entry.expiresAt);
+  }
+
+  /**
+   * `get`, asking the store when this node has not seen the cookie or last confirmed it more
+   * than RECHECK_MS ago (another node may have created or ended it).
+   */
+  async resolve(id: string): Promise<Session | null> {
+    const hash = hashToken(id);
+    const entry = this.#entries.get(hash);
+    const now = this.options.now();
+    if (entry !== undefined && now - entry.checkedAt < RECHECK_MS) return this.get(id);
+    const [row] = await consoleSql(this.options.store).query<SessionRow>(
+      `SELECT ${SESSION_COLUMNS} FROM console_sessions WHERE id_hash = $1 AND expires_at > $2`,
+      [hash, now],
+    );
+    const identity = row === undefined ? null : identityOf(row);
+    if (row === undefined || identity === null) {
+      this.#entries.delete(hash);
+      return null;
+    }
+    this.#entries.set(hash, { identity, expiresAt: row.expires_at, checkedAt: now });
+    return this.#sessionOf(id, identity, row.expires_at);
   }
 
   async revoke(id: string): Promise<void> {
@@ -123,6 +151,8 @@ export class ConsoleSessionStore {
     return { identity, csrf_token: csrf, expires_at: expiresAt };
   }
 }
+
+const SESSION_COLUMNS = 'id_hash, kind, subject, admin_name, admin_scope, expires_at::DOUBLE AS expires_at';
 
 function identityOf(row: SessionRow): Identity | null {
   if (row.kind === 'user') return { kind: 'user', user_id: row.subject };

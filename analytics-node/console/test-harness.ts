@@ -1,13 +1,16 @@
-// Tests only: the console's routes over a direct DuckDB store and a fake worker that keeps
-// users and keys in memory (the same JSON shapes as the worker's internal per-user routes).
+// Tests only: the console's routes over a direct DuckDB store (or, with
+// CONSOLE_TEST_STORE=chdb, ClickHouse in-process) and a fake worker that keeps users and keys
+// in memory (the same JSON shapes as the worker's internal per-user routes).
 import { Hono } from 'hono';
 import type { ScoreTable } from '../../worker/core/types';
 import { buildScoreTable } from '../score-table';
 import { temporaryDirectory } from '../test-support';
 import type { Session } from './api-types';
+import type { LogStore } from '../log-store';
 import { createConsole, type ConsoleServer } from './console-app';
 import { SignInLimits } from './sign-in-limits';
 import { directStore } from './test-store';
+import { chdbStore } from './test-store-chdb';
 import type { WorkerCall } from './worker-client';
 
 export const ADMIN_KEY = 'console-test-admin-key';
@@ -16,7 +19,7 @@ export const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 export interface Harness {
   app: Hono;
   console: ConsoleServer;
-  store: Awaited<ReturnType<typeof directStore>>;
+  store: LogStore;
   users: Map<string, { status: string }>;
   calls: WorkerCall[];
   /** Admin ids the fake worker no longer knows (a revoked admin key). */
@@ -30,7 +33,8 @@ export interface Harness {
 const keyView = (userId: string) => ({ id: `key-${userId}`, user: userId, name: 'k', prefix: 'sk-sb-ab', status: 'active', last_used_at: null });
 
 export async function harness(dbPath = temporaryDirectory().dbPath): Promise<Harness> {
-  const store = await directStore(dbPath);
+  // The same directory reopens the same store (sessions and invites survive a restart).
+  const store: LogStore = process.env.CONSOLE_TEST_STORE === 'chdb' ? await chdbStore(`${dbPath}.chdb`) : await directStore(dbPath);
   const users = new Map([['alice', { status: 'active' }], ['bob', { status: 'active' }]]);
   const calls: WorkerCall[] = [];
   const revokedAdmins = new Set<string>();

@@ -8,6 +8,7 @@ import type { UsageDimension, UsageGroup, UsageReport, UserRequestRow } from './
 import { TTFT_HISTOGRAM, histogramQuantile } from '../histogram';
 import { beforeCursorSql, encodeCursor, filterSql, type LogCursor, type LogFilter } from './log-filters';
 import { rangeSource, rawSource } from './rollup-source';
+import { consoleSql } from './console-sql';
 
 const DAY_MS = 86_400_000;
 
@@ -25,9 +26,6 @@ export function localDate(epochMs: number, tz: string, daysBack = 0): string {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(epochMs);
   return new Date(Date.parse(`${today}T00:00:00Z`) - daysBack * DAY_MS).toISOString().slice(0, 10);
 }
-
-/** A row's local date in SQL: `ts` epoch ms, `tz` a bound parameter. */
-const localDay = (tz: string) => `strftime(timezone(${tz}, to_timestamp(ts / 1000)), '%Y-%m-%d')`;
 
 /** The zone's offset from UTC at an instant, in minutes. */
 export function offsetMinutes(epochMs: number, tz: string): number {
@@ -67,9 +65,10 @@ export async function spendSummary(store: LogStore, userId: string, tz: string, 
   const since30 = zonedMidnight(localDate(nowMs, tz, 29), tz);
   const weekAgo = Math.trunc(nowMs - 7 * DAY_MS);
   // Spend by local day from the user's hourly rollup (the raw log when the zone is not on whole hours).
-  const days = hourAligned(tz, since30, nowMs) ? await rangeSource(store, 'users', { user: userId, from: since30 }) : rawSource('users', { user: userId, from: since30 });
+  const db = consoleSql(store);
+  const days = hourAligned(tz, since30, nowMs) ? await rangeSource(store, 'users', { user: userId, from: since30 }) : rawSource(store, 'users', { user: userId, from: since30 });
   const dayValues = [...days.values, today, since7];
-  const [spend] = await store.query<{ today: number; last7: number; last30: number }>(
+  const [spend] = await db.query<{ today: number; last7: number; last30: number }>(
     `SELECT coalesce(sum(price_usd) FILTER (WHERE ts >= $${dayValues.length - 1}), 0)::DOUBLE AS today,
        coalesce(sum(price_usd) FILTER (WHERE ts >= $${dayValues.length}), 0)::DOUBLE AS last7,
        coalesce(sum(price_usd), 0)::DOUBLE AS last30
@@ -77,9 +76,9 @@ export async function spendSummary(store: LogStore, userId: string, tz: string, 
     dayValues,
   );
   const burn = await rangeSource(store, 'users', { user: userId, from: weekAgo });
-  const [burned] = await store.query<{ burn7: number }>(`SELECT coalesce(sum(price_usd), 0)::DOUBLE AS burn7 FROM ${burn.sql}`, burn.values);
+  const [burned] = await db.query<{ burn7: number }>(`SELECT coalesce(sum(price_usd), 0)::DOUBLE AS burn7 FROM ${burn.sql}`, burn.values);
   const ttft = await rangeSource(store, 'ttft', { user: userId, from: weekAgo });
-  const buckets = await store.query<{ bucket: number; finals: number }>(
+  const buckets = await db.query<{ bucket: number; finals: number }>(
     `SELECT ttft_bucket::DOUBLE AS bucket, sum(finals)::DOUBLE AS finals FROM ${ttft.sql} GROUP BY ALL`,
     ttft.values,
   );
@@ -93,11 +92,13 @@ export async function usageReport(store: LogStore, userId: string, by: UsageDime
   const range = { user: userId, from: Math.trunc(from), to: Math.trunc(to) };
   // By day: the hourly per-user rollup (days in tz); by model or key: the daily per-key one.
   const source = by === 'day'
-    ? (hourAligned(tz, from, to) ? await rangeSource(store, 'users', range) : rawSource('users', range))
+    ? (hourAligned(tz, from, to) ? await rangeSource(store, 'users', range) : rawSource(store, 'users', range))
     : await rangeSource(store, 'keys', range);
   const values = [...source.values, tz];
-  const group = by === 'day' ? localDay(`$${values.length}`) : by === 'model' ? 'model' : 'key_id';
-  const groups = await store.query<UsageGroup>(
+  const db = consoleSql(store);
+  // A row's local date: `ts` epoch ms, the zone a bound parameter.
+  const group = by === 'day' ? db.localDay('ts', `$${values.length}`) : by === 'model' ? 'model' : 'key_id';
+  const groups = await db.query<UsageGroup>(
     `SELECT ${group} AS key,
        coalesce(sum(final_attempts), 0)::DOUBLE AS requests,
        coalesce(sum(final_input_tokens), 0)::DOUBLE AS input_tokens,
@@ -121,7 +122,7 @@ export interface KeyUse {
 /** Per key of the user: spend since `since` and the last attempt ever (max ts_start), from the daily key rollup. */
 export async function keyUse(store: LogStore, userId: string, since: number): Promise<Map<string, KeyUse>> {
   const source = await rangeSource(store, 'keys', { user: userId, from: Math.trunc(since) });
-  const spent = await store.query<{ key_id: string; spend: number }>(`SELECT key_id, sum(price_usd)::DOUBLE AS spend FROM ${source.sql} GROUP BY key_id`, source.values);
+  const spent = await consoleSql(store).query<{ key_id: string; spend: number }>(`SELECT key_id, sum(price_usd)::DOUBLE AS spend FROM ${source.sql} GROUP BY key_id`, source.values);
   const used = await lastUsed(store, userId);
   const result = new Map<string, KeyUse>();
   for (const [keyId, at] of used) result.set(keyId, { spend: 0, lastUsedAt: at });
@@ -131,31 +132,33 @@ export async function keyUse(store: LogStore, userId: string, since: number): Pr
 
 /** Each key's newest attempt (max ts_start), for one user or all of them. */
 export async function lastUsed(store: LogStore, userId?: string): Promise<Map<string, number>> {
-  const rows = await store.query<{ key_id: string; used_at: number }>(
-    `SELECT key_id, max(used_at)::DOUBLE AS used_at FROM (
-       SELECT key_id, user_id, last_ts AS used_at FROM rollup_keys_daily UNION ALL SELECT key_id, user_id, ts_start FROM rollup_pending
-     ) ${userId === undefined ? '' : 'WHERE user_id = $1'} GROUP BY key_id`,
+  const db = consoleSql(store);
+  const source = db.rollups
+    ? 'SELECT key_id, user_id, last_ts AS used_at FROM rollup_keys_daily UNION ALL SELECT key_id, user_id, ts_start FROM rollup_pending'
+    : `SELECT key_id, user_id, ts_start AS used_at FROM ${db.log}`;
+  const rows = await db.query<{ key_id: string; used_at: number }>(
+    `SELECT key_id, max(used_at)::DOUBLE AS used_at FROM (${source}) ${userId === undefined ? '' : 'WHERE user_id = $1'} GROUP BY key_id`,
     userId === undefined ? [] : [userId],
   );
   return new Map(rows.map((row) => [row.key_id, row.used_at]));
 }
 
 /** The user's requests (their final attempts), newest first; `filter.user` is forced to the session's. */
-export function userRequestsSql(userId: string, filter: LogFilter, cursor: LogCursor | null): { sql: string; values: DuckDBValue[] } {
+export function userRequestsSql(store: LogStore, userId: string, filter: LogFilter, cursor: LogCursor | null): { sql: string; values: DuckDBValue[] } {
   const { where, values } = filterSql({ ...filter, user: userId, final: true });
   const keyset = cursor === null ? '' : ` AND ${beforeCursorSql(cursor, values)}`;
   return {
     sql: `SELECT request_id, ts_start::DOUBLE AS ts, model, key_id, stream, status, error_class, attempt::DOUBLE AS attempts,
             input_tokens::DOUBLE AS input_tokens, cached_input_tokens::DOUBLE AS cached_input_tokens,
             output_tokens::DOUBLE AS output_tokens, price_usd AS spend_usd, ttft_ms, duration_ms
-          FROM log WHERE ${where}${keyset} ORDER BY ts_start DESC, request_id DESC, attempt DESC`,
+          FROM ${consoleSql(store).log} WHERE ${where}${keyset} ORDER BY ts_start DESC, request_id DESC, attempt DESC`,
     values,
   };
 }
 
 export async function userRequests(store: LogStore, userId: string, filter: LogFilter, cursor: LogCursor | null, limit: number) {
-  const { sql, values } = userRequestsSql(userId, filter, cursor);
-  const rows = await store.query<Omit<UserRequestRow, 'error_explained'>>(`${sql} LIMIT ${limit + 1}`, values);
+  const { sql, values } = userRequestsSql(store, userId, filter, cursor);
+  const rows = await consoleSql(store).query<Omit<UserRequestRow, 'error_explained'>>(`${sql} LIMIT ${limit + 1}`, values);
   const more = rows.length > limit;
   const shown = (more ? rows.slice(0, limit) : rows).map((row) => ({ ...row, error_explained: explainError(row.error_class, row.status) }));
   const last = shown.at(-1);

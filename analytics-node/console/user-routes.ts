@@ -135,7 +135,7 @@ export function userRoutes(store: LogStore, worker: WorkerClient | null, session
     const query = parse(c, exportSchema);
     if (!query.ok) return query.response;
     const { format, ...filter } = query.value;
-    const { sql, values } = userRequestsSql(userOf(c), filter, null);
+    const { sql, values } = userRequestsSql(store, userOf(c), filter, null);
     return exportResponse(store, sql, values, format, 'requests');
   });
 
