@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { LogRecord, ScoreTable } from '../worker/core/types';
 import { ingestRoute } from './ingest-route';
-import { openLogStore } from './log-store';
+import { openLogStore, type LogStore } from './log-store';
 import { rebuildRollups } from './queries';
 import { queryRoutes } from './query-routes';
 import { WindowRollups } from './rollups';
@@ -12,8 +12,14 @@ import { ledgerRoutes } from './ledger-routes';
 import { adminVerifier } from './admin-verifier';
 import { readAuth, readerIdentifier } from './read-auth';
 import { createConsole } from './console/console-app';
+import { createTelemetry } from './metrics/telemetry';
+import { createClusterRole, type ClusterOptions } from './cluster/cluster-role';
+import { leaderLedger, leaderLedgerSender, pushScoresAsLeader } from './cluster/leader-work';
+import { scoreStatistics } from './cluster/score-source';
+import { replayRoutes } from './replay/replay-routes';
 
 export interface AnalyticsNodeOptions {
+  /** The log store: a DuckDB file path, or an ANALYTICS_STORE text (`duckdb:…`, `chdb:…`, `clickhouse://…`; store/store-spec.ts). */
   dbPath: string;
   internalSecret: string;
   /**
@@ -37,6 +43,17 @@ export interface AnalyticsNodeOptions {
   /** Seconds between ledger runs (billing batches to the worker's D1); default 5. */
   ledgerIntervalS?: number;
   windowS?: number;
+  /**
+   * Several nodes over one shared store (docs/analytics-cluster.md): only the holder of the
+   * worker's analytics lease recomputes and pushes scores (from the store) and runs the
+   * ledger, under its lease term. Without it the node is alone and its own leader.
+   */
+  cluster?: ClusterOptions;
+  /**
+   * An already open store used instead of opening dbPath: several nodes in one process (the
+   * cluster test) share one. The node does not close a store it was given.
+   */
+  store?: LogStore;
   now?: () => number;
 }
 
@@ -57,13 +74,22 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
   if (!(scoreIntervalS > 0)) throw new Error('scoreIntervalS must be positive');
   if (options.internalSecret.length === 0) throw new Error('internalSecret must not be empty');
 
-  const store = await openLogStore(options.dbPath);
-  const ledger = await createLedger({
+  const store = options.store ?? (await openLogStore(options.dbPath));
+  const role = createClusterRole({ cluster: options.cluster, workerUrl: options.workerUrl, internalSecret: options.internalSecret, now, onLeader: () => runTick() });
+  const fenced = role.clustered && options.workerUrl !== undefined;
+  const ledgerCore = await createLedger({
     store,
-    send: options.workerUrl === undefined ? null : workerLedgerSender(options.workerUrl, options.internalSecret),
+    send:
+      options.workerUrl === undefined
+        ? null
+        : fenced
+          ? leaderLedgerSender(options.workerUrl, options.internalSecret, role)
+          : workerLedgerSender(options.workerUrl, options.internalSecret),
     intervalS: options.ledgerIntervalS,
     now,
   });
+  // In a cluster only the lease holder runs the ledger (it alone forms batches in the shared store).
+  const ledger = fenced ? leaderLedger(ledgerCore, role, options.ledgerIntervalS ?? 5) : ledgerCore;
   const rollups = new WindowRollups({ windowS });
   await rebuildRollups(store, rollups, now());
 
@@ -74,28 +100,39 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
 
   async function recomputeScores(): Promise<ScoreTable> {
     const nowMs = now();
-    const stats = rollups.snapshot(nowMs);
-    current = buildScoreTable(stats, current.version, nowMs, windowS);
+    const stats = await scoreStatistics(role, store, rollups, windowS, nowMs);
+    // Past the newest version the worker holds, so versions grow across leaders (cluster/).
+    current = buildScoreTable(stats, role.versionFloor(current.version), nowMs, windowS);
     await consoleServer.onRecompute(current, stats);
     return current;
   }
 
   async function tick(): Promise<void> {
+    // Only the lease holder recomputes (and so records score history) and pushes.
+    if (!role.isLeader()) return;
     const table = await recomputeScores();
     if (options.workerUrl === undefined || pushing) return;
     pushing = true;
     try {
-      const result = await pushScoreTable(options.workerUrl, options.internalSecret, table);
-      if (!result.ok) console.warn(`analytics node: score push failed (${result.error}); the worker's cron pulls /scores`);
+      const result = fenced
+        ? await pushScoresAsLeader(options.workerUrl, options.internalSecret, role, table)
+        : await pushScoreTable(options.workerUrl, options.internalSecret, table);
+      // A push the lease ran out under is not a failure: the next leader pushes.
+      if (!result.ok && role.isLeader()) console.warn(`analytics node: score push failed (${result.error}); the worker's cron pulls /scores`);
     } finally {
       pushing = false;
     }
+  }
+
+  function runTick(): void {
+    void tick().catch((error) => console.error('analytics node: score tick failed', error));
   }
 
   function onStored(records: readonly LogRecord[]): void {
     const nowMs = now();
     lastIngest = nowMs;
     for (const record of records) rollups.add(record, nowMs);
+    telemetry.recordStored(records);
   }
 
   const verify = adminVerifier({ adminKey: options.adminKey, workerUrl: options.workerUrl, ttlMs: options.adminCacheTtlMs, negativeTtlMs: options.adminCacheTtlMs, now });
@@ -113,9 +150,13 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
   });
   const identify = readerIdentifier({ internalSecret: options.internalSecret, verify, sessionAdmin: consoleServer.adminOfSession });
   const guard = readAuth(identify);
+  const telemetry = createTelemetry({ identify, store, currentScores: () => current, now });
 
   const app = new Hono();
   app.route('/', consoleServer.api);
+  app.route('/', telemetry.routes); // GET /metrics, and the /ingest observer: before the ingest route
+  // Logged attempts and score history for `npm run sim:routing -- --replay` (admin only).
+  app.route('/', replayRoutes({ store, identify }));
   app.route('/', ingestRoute({ store, internalSecret: options.internalSecret, onStored }));
   app.route('/', ledgerRoutes(ledger, options.internalSecret));
   app.route(
@@ -140,17 +181,20 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
     app,
     start() {
       if (timer !== undefined) return;
-      const runTick = () => void tick().catch((error) => console.error('analytics node: score tick failed', error));
       runTick();
       timer = setInterval(runTick, scoreIntervalS * 1000);
       timer.unref();
       ledger.start();
+      // The first tick runs again as soon as the lease is held (onLeader).
+      void role.start();
     },
     async stop() {
+      role.stop();
       await ledger.stop();
+      await telemetry.stop();
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
-      await store.close();
+      if (options.store === undefined) await store.close();
     },
     recomputeScores,
     flush: () => store.flush(),

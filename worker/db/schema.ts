@@ -88,6 +88,8 @@ export const channels = sqliteTable('channels', {
   weight: real('weight').notNull().default(1),
   priority: integer('priority').notNull().default(0),
   max_concurrency: integer('max_concurrency'),
+  /** Prompt-cache lifetime in seconds; null: the dialect's default (worker/core/routing/affinity.ts). */
+  cache_ttl_s: integer('cache_ttl_s'),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   ...timestamps,
 });
@@ -123,6 +125,19 @@ export const scoreTables = sqliteTable('score_tables', {
   received_at: integer('received_at').notNull(),
   /** JSON ScoreTable. */
   body: text('body').notNull(),
+});
+
+/**
+ * The analytics nodes' lease (worker/cluster/): one row per lease name. The holder computes and
+ * pushes scores and runs the ledger; `term` grows at every acquisition and fences both.
+ */
+export const analyticsLease = sqliteTable('analytics_lease', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  term: integer('term').notNull(),
+  /** Epoch ms (the worker's clock). */
+  expires_at: integer('expires_at').notNull(),
+  updated_at: integer('updated_at').notNull(),
 });
 
 export type GroupRow = typeof groups.$inferSelect;

@@ -1,6 +1,8 @@
 // Internal routes between the analytics node and the worker, guarded by INTERNAL_SECRET:
-// the score push, ledger batches, a health view of this isolate's counters, and the per-user
-// account routes the console calls for its signed-in end users (internal-users.ts).
+// the score push, ledger batches, a health view of this isolate's counters, the per-user
+// account routes the console calls for its signed-in end users (internal-users.ts), and the
+// analytics nodes' lease (worker/cluster/): pushes and batches carry the holder's term and a
+// term that is no longer current is refused (409).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireSecret } from '../auth/admin';
@@ -11,12 +13,15 @@ import { analyticsSender } from '../logs/shipper';
 import { applyLedgerBatch, ledgerBatchSchema } from '../accounts/ledger-apply';
 import { formatPath } from '../config/schema';
 import { internalUserRoutes } from './internal-users';
+import { analyticsLeaseRoutes } from '../cluster/lease-route';
+import { LEASE_TERM_HEADER, fenceRefusal, termOf } from '../cluster/fencing';
 
 export const internalRoutes = new Hono<AppEnv>();
 
 internalRoutes.use('*', requireSecret('INTERNAL_SECRET'));
 
 internalRoutes.route('/users', internalUserRoutes);
+internalRoutes.route('/', analyticsLeaseRoutes);
 
 internalRoutes.post('/scores', async (c) => {
   const state = c.get('state');
@@ -28,6 +33,8 @@ internalRoutes.post('/scores', async (c) => {
     const path = formatPath(parsed.error.issues[0]?.path ?? []);
     return errorResponse(c, 'openai', { kind: 'invalid_request', message: `Invalid score table at ${path}.`, param: path });
   }
+  const fenced = await fenceRefusal(c, 'Score push', Date.now());
+  if (fenced) return fenced;
   const accepted = await state.scores.save(c.env.DB, parsed.data, Date.now());
   return c.json({ accepted, version: parsed.data.version });
 });
@@ -66,7 +73,14 @@ internalRoutes.post('/ledger', async (c) => {
     const issue = parsed.error.issues[0]!;
     return errorResponse(c, 'openai', { kind: 'invalid_request', message: `${formatPath(issue.path)}: ${issue.message}`, param: formatPath(issue.path) });
   }
-  const outcome = await applyLedgerBatch(c.env, parsed.data, Date.now());
+  const fenced = await fenceRefusal(c, 'Ledger batch', Date.now());
+  if (fenced) return fenced;
+  // Checked again inside the batch's D1 transaction: a takeover between here and there is refused too.
+  const term = termOf(c.req.header(LEASE_TERM_HEADER));
+  const outcome = await applyLedgerBatch(c.env, parsed.data, Date.now(), { term: term.ok ? term.value : null });
+  if (!outcome.ok && outcome.reason === 'stale_term') {
+    return errorResponse(c, 'openai', { kind: 'conflict', message: 'Ledger batch refused: the analytics lease changed hands.', param: LEASE_TERM_HEADER });
+  }
   if (!outcome.ok) return errorResponse(c, 'openai', { kind: 'unprocessable', message: `${outcome.reason}: ${outcome.users.join(', ')}` });
   return c.json(outcome, outcome.synced ? 200 : 503);
 });
