@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `cache_ttl_s` integer;
