@@ -48,7 +48,13 @@ const sizes = process.argv.slice(4).map(Number);
 const routers = [await load(directoryA), await load(directoryB)] as const;
 const table: Record<string, number | string>[] = [];
 for (const count of sizes.length > 0 ? sizes : [10, 100, 1000]) {
-  const base = benchInput(count);
+  const plain = benchInput(count);
+  // BENCH_CONVERSATION=1: a request continuing a conversation warm on one channel (issue 14's
+  // affinity path; a router without it ignores the field).
+  const base =
+    process.env.BENCH_CONVERSATION === '1'
+      ? { ...plain, conversation: { key: 'k', last_channel_id: 'channel-0', last_served_at: plain.now - 30_000, prefix_tokens: 4_000 } }
+      : plain;
   // Each copy finds scores through its own ScoreIndex class (the fast path checks instanceof).
   const inputs = routers.map((router) => ({ ...base, scores: new router.ScoreIndex(base.scores.values()) }));
   const iterations = Math.max(500, Math.round(300_000 / count));

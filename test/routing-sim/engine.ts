@@ -2,13 +2,18 @@
 // randomness (one stream for the workload, so every strategy sees the very same requests;
 // one for the upstreams; one for routing), several isolates each with its own router, an
 // analytics node that pushes the real computeScores over in-memory window statistics, and
-// retries within max_attempts.
+// retries within max_attempts. With `workload.conversations`: multi-turn conversations, a
+// prompt cache per channel and the worker's memory of conversations (conversations.ts);
+// attempts, caching and hedging are attempt-flow.ts.
 import { seededRandom } from '../../worker/core/routing/random';
 import { ScoreIndex } from '../../worker/core/routing/score-index';
 import { scoreKey, type RequestProfile } from '../../worker/core/routing/types';
 import { computeScores, DEFAULT_SCORING } from '../../worker/core/scoring';
-import type { Candidate, ChannelScore, RandomSource } from '../../worker/core/types';
+import type { Candidate, ChannelScore, RandomSource, TokenPrice } from '../../worker/core/types';
+import { billed, startAttempt, type FlowContext, type SimRequest } from './attempt-flow';
+import { ConversationMemory, drawConversation, type Turn } from './conversations';
 import { EventQueue } from './event-queue';
+import { PromptCache } from './prompt-cache';
 import type { Scenario } from './scenario';
 import type { IsolateRouter, Strategy } from './strategies/strategy';
 import { SimulatedChannel } from './upstream';
@@ -30,14 +35,12 @@ export interface RunResult {
   /** First attempts per BUCKET_MS bucket and channel: index bucket * channels + channel. */
   first_attempts: Int32Array;
   buckets: number;
-}
-
-interface SimRequest {
-  arrival: number;
-  isolate: number;
-  profile: RequestProfile;
-  order: Candidate[];
-  attempt: number;
+  /** Hedged requests, and what their cancelled attempts cost (included in cost_usd); absent: 0. */
+  hedges?: number;
+  hedge_cost_usd?: number;
+  /** Successful conversation turns after the opening one, and how many were served on a warm cache; absent: 0. */
+  turns?: number;
+  warm_turns?: number;
 }
 
 export function runStrategy(scenario: Scenario, strategy: Strategy): RunResult {
@@ -49,10 +52,14 @@ export function runStrategy(scenario: Scenario, strategy: Strategy): RunResult {
   let now = 0;
 
   const channels = new Map<string, SimulatedChannel>();
-  for (const spec of scenario.channels) channels.set(spec.id, new SimulatedChannel(spec));
+  const caches = new Map<string, PromptCache>();
+  for (const spec of scenario.channels) {
+    channels.set(spec.id, new SimulatedChannel(spec));
+    caches.set(spec.id, new PromptCache(spec.cache));
+  }
   const channelIds = scenario.channels.map((spec) => spec.id);
   const channelIndex = new Map(channelIds.map((id, index) => [id, index]));
-  const costs = new Map<string, { input_per_mtok: number; output_per_mtok: number }>();
+  const costs = new Map<string, TokenPrice>();
   for (const spec of scenario.channels) {
     for (const entry of spec.models) costs.set(scoreKey(spec.id, entry.model), { ...entry.cost });
   }
@@ -80,6 +87,7 @@ export function runStrategy(scenario: Scenario, strategy: Strategy): RunResult {
     random: routingRandom,
     probe: (channel_id) => channels.get(channel_id)?.healthy(upstreamRandom) ?? false,
     every,
+    clock: () => now,
   });
   const routers: IsolateRouter[] = [];
   for (let isolate = 0; isolate < scenario.isolates; isolate++) routers.push(factory(isolate));
@@ -110,125 +118,126 @@ export function runStrategy(scenario: Scenario, strategy: Strategy): RunResult {
     channel_ids: channelIds,
     first_attempts: new Int32Array(buckets * channelIds.length),
     buckets,
+    hedges: 0,
+    hedge_cost_usd: 0,
+    turns: 0,
+    warm_turns: 0,
   };
-  const price = model.price;
-  const timeout = scenario.first_byte_timeout_ms;
+  const memory = new ConversationMemory(scenario.isolates, (at, run) => queue.push(at, run));
   let outstanding = 0;
-
-  const startAttempt = (request: SimRequest): void => {
-    const limit = Math.min(request.order.length, scenario.max_attempts);
-    if (request.attempt >= limit) {
-      outstanding--;
-      return;
-    }
-    const candidate = request.order[request.attempt]!;
-    const channel = channels.get(candidate.channel_id)!;
-    const router = routers[request.isolate]!;
-    if (request.attempt === 0) {
+  let turns = 0;
+  let warmTurns = 0;
+  const flow: FlowContext = {
+    queue,
+    now: () => now,
+    channels,
+    caches,
+    cost: (candidate) => costs.get(scoreKey(candidate.channel_id, candidate.model))!,
+    price: model.price,
+    scores: () => scores,
+    stats,
+    routers,
+    random: upstreamRandom,
+    stream: scenario.workload.stream,
+    timeout_ms: scenario.first_byte_timeout_ms,
+    max_attempts: scenario.max_attempts,
+    duration_ms: durationMs,
+    firstAttempt(request, channel_id) {
       const bucket = Math.floor(request.arrival / BUCKET_MS);
-      if (bucket < buckets) result.first_attempts[bucket * channelIds.length + channelIndex.get(channel.id)!]!++;
-    }
-    result.attempts++;
-    const start = now;
-    const cost = costs.get(scoreKey(candidate.channel_id, candidate.model))!;
-    const outcome = channel.attempt(request.profile.output_tokens, scenario.workload.stream, now, upstreamRandom, timeout);
-    channel.in_flight++;
-    router.started(channel.id, now);
-    if (outcome.ttft_ms !== null && router.firstByte !== undefined) {
-      queue.push(start + outcome.ttft_ms, () => router.firstByte!(channel.id, now));
-    }
-    queue.push(start + outcome.duration_ms, () => {
-      channel.in_flight--;
-      const ok = outcome.error_class === 'none';
-      const report = {
-        ok,
-        error_class: outcome.error_class,
-        ttft_ms: outcome.ttft_ms,
-        duration_ms: outcome.duration_ms,
-        output_tokens: outcome.output_tokens,
-        ...(outcome.retry_after_s !== undefined ? { retry_after_s: outcome.retry_after_s } : {}),
-      };
-      router.ended(channel.id, report, now);
-      const generation = outcome.ttft_ms === null ? 0 : outcome.duration_ms - outcome.ttft_ms;
-      stats.record(
-        channel.id,
-        candidate.model,
-        now,
-        outcome.error_class,
-        outcome.ttft_ms,
-        ok && generation > 0 ? (outcome.output_tokens / generation) * 1000 : null,
-      );
-      if (outcome.ttft_ms !== null) {
-        result.cost_usd +=
-          (request.profile.input_tokens * cost.input_per_mtok + outcome.output_tokens * cost.output_per_mtok) * 1e-6;
+      if (bucket < buckets) result.first_attempts[bucket * channelIds.length + channelIndex.get(channel_id)!]!++;
+    },
+    served(request, channel_id, at) {
+      if (request.turn !== null) memory.served(request.isolate, request.turn.conversation, channel_id, at);
+    },
+    finished(request, winner) {
+      outstanding--;
+      if (winner === null || request.arrival >= durationMs) return;
+      result.successes++;
+      result.revenue_usd += billed(request.profile.input_tokens, winner.cached, winner.outcome.output_tokens, model.price);
+      result.ttft_ms.push(winner.start + winner.outcome.ttft_ms! - request.arrival);
+      result.e2e_ms.push(now - request.arrival);
+      if (request.turn !== null && request.turn.index > 0) {
+        turns++;
+        if (winner.warm) warmTurns++;
       }
-      if (ok) {
-        outstanding--;
-        if (request.arrival < durationMs) {
-          result.successes++;
-          result.revenue_usd +=
-            (request.profile.input_tokens * price.input_per_mtok + outcome.output_tokens * price.output_per_mtok) * 1e-6;
-          result.ttft_ms.push(start + outcome.ttft_ms! - request.arrival);
-          result.e2e_ms.push(now - request.arrival);
-        }
-        return;
-      }
-      const retryable = outcome.error_class !== 'client' && outcome.error_class !== 'mid_stream';
-      if (!retryable) {
-        outstanding--;
-        return;
-      }
-      request.attempt++;
-      const next = request.order[request.attempt];
-      const wait =
-        next !== undefined && next.channel_id === channel.id && outcome.retry_after_s !== undefined
-          ? outcome.retry_after_s * 1000
-          : 0;
-      if (wait > 0) queue.push(now + wait, () => startAttempt(request));
-      else startAttempt(request);
+    },
+    tally: { attempts: 0, cost_usd: 0, hedges: 0, hedge_cost_usd: 0 },
+  };
+
+  const begin = (isolate: number, profile: RequestProfile, turn: Turn | null): void => {
+    const conversation = turn === null ? undefined : memory.context(isolate, turn);
+    const request: SimRequest = {
+      arrival: now,
+      isolate,
+      profile,
+      order: [],
+      next: 0,
+      live: [],
+      winner: null,
+      finished: false,
+      turn,
+      conversation,
+      cost: 0,
+    };
+    result.requests++;
+    outstanding++;
+    request.order = routers[isolate]!.route({
+      candidates,
+      scores,
+      profile,
+      max_attempts: scenario.max_attempts,
+      now,
+      random: routingRandom,
+      ...(conversation !== undefined ? { conversation } : {}),
     });
+    startAttempt(flow, request, routers[isolate]!.hedge !== undefined ? 'primary' : 'single');
   };
 
   let rps = scenario.workload.rps;
   for (const change of scenario.workload.timeline) queue.push(change.at_s * 1000, () => (rps = change.rps));
+  const conversations = scenario.workload.conversations;
+  let conversationCount = 0;
   const arrive = (): void => {
-    const request: SimRequest = {
-      arrival: now,
-      isolate: Math.floor(workloadRandom() * scenario.isolates),
-      profile: {
-        models: [scenario.workload.model],
-        input_tokens: tokens(workloadRandom, scenario.workload.input_tokens),
-        output_tokens: tokens(workloadRandom, scenario.workload.output_tokens),
-        capabilities: [],
-      },
-      order: [],
-      attempt: 0,
-    };
-    const next = now + exponential(workloadRandom, 1000 / rps);
+    if (conversations === undefined) {
+      const isolate = Math.floor(workloadRandom() * scenario.isolates);
+      const profile = profileOf(scenario, tokens(workloadRandom, scenario.workload.input_tokens), tokens(workloadRandom, scenario.workload.output_tokens));
+      const next = now + exponential(workloadRandom, 1000 / rps);
+      if (next < durationMs) queue.push(next, arrive);
+      begin(isolate, profile, null);
+      return;
+    }
+    // A new conversation: its turns are drawn now (the workload stream), played at their times.
+    const turns = drawConversation(`c${conversationCount++}`, conversations, scenario.workload, scenario.isolates, workloadRandom);
+    const next = now + exponential(workloadRandom, (1000 * conversations.turns.mean) / rps);
     if (next < durationMs) queue.push(next, arrive);
-    result.requests++;
-    outstanding++;
-    request.order = routers[request.isolate]!.route({
-      candidates,
-      scores,
-      profile: request.profile,
-      max_attempts: scenario.max_attempts,
-      now,
-      random: routingRandom,
-    });
-    startAttempt(request);
+    for (const turn of turns) {
+      const at = now + turn.offset_ms;
+      if (at >= durationMs) break;
+      queue.push(at, () => begin(turn.isolate, profileOf(scenario, turn.input_tokens, turn.output_tokens), turn));
+    }
   };
-  queue.push(exponential(workloadRandom, 1000 / rps), arrive);
+  const firstArrival = conversations === undefined ? 1000 / rps : (1000 * conversations.turns.mean) / rps;
+  queue.push(exponential(workloadRandom, firstArrival), arrive);
 
   for (let event = queue.pop(); event !== undefined; event = queue.pop()) {
     if (event.at > durationMs && outstanding === 0) break;
     now = event.at;
     event.run();
   }
+  result.attempts = flow.tally.attempts;
+  result.cost_usd = flow.tally.cost_usd;
+  result.hedges = flow.tally.hedges;
+  result.hedge_cost_usd = flow.tally.hedge_cost_usd;
+  result.turns = turns;
+  result.warm_turns = warmTurns;
   return result;
 }
 
-function buildCandidates(scenario: Scenario, costs: Map<string, { input_per_mtok: number; output_per_mtok: number }>): Candidate[] {
+function profileOf(scenario: Scenario, input_tokens: number, output_tokens: number): RequestProfile {
+  return { models: [scenario.workload.model], input_tokens, output_tokens, capabilities: [] };
+}
+
+function buildCandidates(scenario: Scenario, costs: Map<string, TokenPrice>): Candidate[] {
   const candidates: Candidate[] = [];
   for (const spec of scenario.channels) {
     for (const entry of spec.models) {
@@ -247,6 +256,7 @@ function buildCandidates(scenario: Scenario, costs: Map<string, { input_per_mtok
         max_concurrency: spec.max_concurrency === undefined ? spec.behaviour.max_concurrency : spec.max_concurrency,
         capabilities: [],
         context_length: null,
+        ...(spec.cache_ttl_s !== undefined ? { cache_ttl_s: spec.cache_ttl_s } : {}),
       });
     }
   }

@@ -1,10 +1,13 @@
 // npm run sim:routing -- --scenario FILE [--scenario FILE ...] [--strategy NAME ...]
 //                        [--duration S] [--json OUT] [--html OUT] [--markdown]
+// npm run sim:routing -- --replay FROM..TO|last:15m [--url URL] [--admin-key KEY] [--db PATH]
+//                        [--strategy NAME ...] [--json OUT] [--markdown]   (docs/routing-replay.md)
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { htmlReport } from './report-html';
 import { markdownTable, textTable } from './report-table';
 import { simulate } from './run';
+import { replayCli } from './replay/replay-cli';
 import { loadScenario } from './scenario';
 
 const { values } = parseArgs({
@@ -15,8 +18,14 @@ const { values } = parseArgs({
     json: { type: 'string' },
     html: { type: 'string' },
     markdown: { type: 'boolean', default: false },
+    replay: { type: 'string' },
+    url: { type: 'string' },
+    'admin-key': { type: 'string' },
+    db: { type: 'string' },
   },
 });
+
+if (values.replay !== undefined) process.exit(await replayCli({ ...values, replay: values.replay }));
 
 const files = values.scenario ?? [];
 if (files.length === 0) {

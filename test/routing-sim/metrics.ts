@@ -19,6 +19,11 @@ export interface StrategyReport {
   margin_pct: number;
   reaction_outage_s: number | null;
   reaction_recovery_s: number | null;
+  /** Conversation turns after the opening one served on a warm prompt cache (null: no such turns). */
+  warm_turn_rate: number | null;
+  /** Share of requests hedged, and what the hedges' cancelled attempts cost (in cost_usd). */
+  hedge_rate: number;
+  hedge_cost_usd: number;
 }
 
 export interface ScenarioReport {
@@ -54,6 +59,9 @@ export function summarise(scenario: Scenario, run: RunResult): StrategyReport {
     margin_pct: round(run.revenue_usd === 0 ? 0 : (100 * margin) / run.revenue_usd, 3),
     reaction_outage_s: reactions.outage,
     reaction_recovery_s: reactions.recovery,
+    warm_turn_rate: (run.turns ?? 0) === 0 ? null : round((run.warm_turns ?? 0) / run.turns!, 4),
+    hedge_rate: round(run.requests === 0 ? 0 : (run.hedges ?? 0) / run.requests, 4),
+    hedge_cost_usd: round(run.hedge_cost_usd ?? 0, 6),
   };
 }
 

@@ -15,6 +15,8 @@ const COLUMNS: [string, (row: StrategyReport) => string][] = [
   ['margin %', (row) => row.margin_pct.toFixed(1)],
   ['outage s', (row) => (row.reaction_outage_s === null ? '-' : row.reaction_outage_s.toFixed(1))],
   ['recovery s', (row) => (row.reaction_recovery_s === null ? '-' : row.reaction_recovery_s.toFixed(1))],
+  ['warm %', (row) => (row.warm_turn_rate === null ? '-' : (row.warm_turn_rate * 100).toFixed(1))],
+  ['hedged %', (row) => (row.hedge_rate * 100).toFixed(1)],
 ];
 
 export function textTable(report: ScenarioReport): string {

@@ -23,9 +23,15 @@ export const behaviourSchema = z.strictObject({
   down: z.boolean().default(false),
   hang: z.boolean().default(false),
   fail_mid_stream_rate: z.number().min(0).max(1).default(0),
+  /** Routing simulator only (heavy-tailed TTFT): this share of attempts waits… */
+  ttft_tail_rate: z.number().min(0).max(1).default(0),
+  /** …an extra Pareto-distributed delay (shape 1.5) whose scale is this many ms. */
+  ttft_tail_ms: z.number().min(0).default(0),
 });
 
 export type Behaviour = z.infer<typeof behaviourSchema>;
+
+const distribution = z.strictObject({ mean: z.number().min(1), sd: z.number().min(0) });
 
 /** A timeline change: only the fields it names (no defaults, unlike behaviourSchema). */
 const behaviourChangeSchema = z.strictObject({
@@ -40,9 +46,35 @@ const behaviourChangeSchema = z.strictObject({
   down: z.boolean().optional(),
   hang: z.boolean().optional(),
   fail_mid_stream_rate: z.number().min(0).max(1).optional(),
+  ttft_tail_rate: z.number().min(0).max(1).optional(),
+  ttft_tail_ms: z.number().min(0).optional(),
 });
 
-const distribution = z.strictObject({ mean: z.number().min(1), sd: z.number().min(0) });
+
+/**
+ * A channel's prompt cache: a conversation's prefix stays cached for ttl_s after its last use
+ * (each use refreshes it); cached tokens are billed at cached_input_per_mtok (ours and the
+ * caller's) and the first token comes sooner by ttft_factor on the cached share of the input.
+ */
+const cacheSchema = z.strictObject({
+  ttl_s: z.number().positive().default(300),
+  /** Cached TTFT / uncached TTFT when the whole input is cached. */
+  ttft_factor: z.number().min(0).max(1).default(0.5),
+  /** Probability that a warm prefix is really read (providers evict under pressure). */
+  hit_rate: z.number().min(0).max(1).default(1),
+});
+
+/**
+ * Multi-turn conversations: a new conversation starts at workload.rps / mean turns per
+ * second; its turns come think_s apart; turn k's input is the conversation's prefix (system
+ * prompt and tools) plus every earlier turn's input and answer plus a new message of
+ * workload.input_tokens; everything before the new message is the cacheable prefix.
+ */
+const conversationsSchema = z.strictObject({
+  turns: distribution,
+  think_s: distribution,
+  prefix_tokens: distribution,
+});
 
 const timelineEntry = z.strictObject({
   at_s: z.number().min(0),
@@ -52,6 +84,7 @@ const timelineEntry = z.strictObject({
       model: z.string(),
       input_per_mtok: z.number().min(0),
       output_per_mtok: z.number().min(0),
+      cached_input_per_mtok: z.number().min(0).optional(),
     })
     .optional(),
 });
@@ -77,6 +110,7 @@ export const scenarioSchema = z.strictObject({
     input_tokens: distribution,
     output_tokens: distribution,
     timeline: z.array(z.strictObject({ at_s: z.number().min(0), rps: z.number().positive() })).default([]),
+    conversations: conversationsSchema.optional(),
   }),
   channels: z
     .array(
@@ -89,6 +123,10 @@ export const scenarioSchema = z.strictObject({
         /** What the operator configured; defaults to the behaviour's max_concurrency. */
         max_concurrency: z.number().int().positive().nullable().optional(),
         timeline: z.array(timelineEntry).default([]),
+        /** Absent: the channel caches nothing (every turn pays full input). */
+        cache: cacheSchema.optional(),
+        /** What the router is told of the cache lifetime (Candidate.cache_ttl_s); absent: the dialect's default. */
+        cache_ttl_s: z.number().positive().optional(),
       }),
     )
     .min(1),
@@ -97,6 +135,8 @@ export const scenarioSchema = z.strictObject({
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ChannelSpec = Scenario['channels'][number];
+export type CacheSpec = z.infer<typeof cacheSchema>;
+export type ConversationSpec = z.infer<typeof conversationsSchema>;
 
 export function parseScenario(value: unknown): Scenario {
   const parsed = scenarioSchema.safeParse(value);

@@ -45,6 +45,7 @@ describe('routing simulator', () => {
       expect(Object.keys(row)).toEqual([
         'name', 'requests', 'success_rate', 'attempts_per_request', 'ttft_p50_ms', 'ttft_p95_ms', 'ttft_p99_ms',
         'e2e_p95_ms', 'cost_usd', 'revenue_usd', 'margin_usd', 'margin_pct', 'reaction_outage_s', 'reaction_recovery_s',
+        'warm_turn_rate', 'hedge_rate', 'hedge_cost_usd',
       ]);
       expect(row.requests).toBeGreaterThan(1000);
       expect(row.reaction_outage_s).not.toBeNull();

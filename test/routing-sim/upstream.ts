@@ -49,6 +49,8 @@ export class SimulatedChannel {
     now: number,
     random: RandomSource,
     timeoutMs: number,
+    /** < 1 when part of the input is read from the channel's prompt cache. */
+    ttftFactor = 1,
   ): AttemptResult {
     const b = this.behaviour;
     if (b.down) return failure('connection', 0, CONNECTION_REFUSED_MS);
@@ -63,7 +65,12 @@ export class SimulatedChannel {
       const errorClass: ErrorClass = b.error_status === 429 ? 'rate_limit' : b.error_status >= 500 ? 'server' : 'client';
       return failure(errorClass, b.error_status, SERVER_ERROR_MS + random() * SERVER_ERROR_MS);
     }
-    const ttft = Math.max(1, b.ttft_ms + (random() * 2 - 1) * b.ttft_jitter_ms);
+    let ttft = Math.max(1, (b.ttft_ms + (random() * 2 - 1) * b.ttft_jitter_ms) * ttftFactor);
+    // Heavy tail: a Pareto delay (shape 1.5, scale ttft_tail_ms) on a share of attempts. The
+    // random stream is touched only when the scenario has a tail, so others replay unchanged.
+    if (b.ttft_tail_rate > 0 && random() < b.ttft_tail_rate) {
+      ttft += b.ttft_tail_ms * Math.pow(Math.max(random(), 1e-9), -1 / 1.5);
+    }
     if (ttft >= timeoutMs) return failure('timeout', 0, timeoutMs);
     const generation = (outputTokens / b.tokens_per_s) * 1000 * (0.9 + 0.2 * random());
     if (stream && random() < b.fail_mid_stream_rate) {

@@ -7,7 +7,22 @@ interface AttemptRecord {
   error_class: ErrorClass;
   ttft_ms: number | null;
   tokens_per_s: number | null;
+  duration_ms: number;
+  /** The router expected a warm prompt cache (the log's cache_state 'warm')… */
+  expected_warm: boolean;
+  /** …and the attempt read cached input tokens. */
+  cache_hit: boolean;
 }
+
+/** What the log adds for caching and cluster load (absent: an attempt without either). */
+export interface AttemptExtras {
+  duration_ms: number;
+  expected_warm: boolean;
+  cache_hit: boolean;
+}
+
+/** The span (ms) over which cluster-wide concurrency is measured, Little's law over the log. */
+export const IN_FLIGHT_SPAN_MS = 10_000;
 
 export class WindowStatsStore {
   readonly #series = new Map<string, { channel_id: string; model: string; records: AttemptRecord[]; head: number }>();
@@ -19,7 +34,15 @@ export class WindowStatsStore {
     this.#recent = recentAttempts;
   }
 
-  record(channel_id: string, model: string, end: number, error_class: ErrorClass, ttft_ms: number | null, tokens_per_s: number | null): void {
+  record(
+    channel_id: string,
+    model: string,
+    end: number,
+    error_class: ErrorClass,
+    ttft_ms: number | null,
+    tokens_per_s: number | null,
+    extras?: AttemptExtras,
+  ): void {
     if (error_class === 'cancelled') return;
     const key = `${channel_id}\u0000${model}`;
     let series = this.#series.get(key);
@@ -27,7 +50,15 @@ export class WindowStatsStore {
       series = { channel_id, model, records: [], head: 0 };
       this.#series.set(key, series);
     }
-    series.records.push({ end, error_class, ttft_ms, tokens_per_s });
+    series.records.push({
+      end,
+      error_class,
+      ttft_ms,
+      tokens_per_s,
+      duration_ms: extras?.duration_ms ?? 0,
+      expected_warm: extras?.expected_warm ?? false,
+      cache_hit: extras?.cache_hit ?? false,
+    });
   }
 
   /** Aggregates the window ending at `now`; channels with no attempt in it are absent. */
@@ -61,6 +92,10 @@ export class WindowStatsStore {
       };
       const ttfts: number[] = [];
       const speeds: number[] = [];
+      const cachedTtfts: number[] = [];
+      let warmAttempts = 0;
+      let warmHits = 0;
+      let busy = 0;
       for (let index = series.head; index < records.length; index++) {
         const record = records[index]!;
         if (record.end > now) continue;
@@ -87,6 +122,13 @@ export class WindowStatsStore {
         }
         if (record.ttft_ms !== null) ttfts.push(record.ttft_ms);
         if (record.tokens_per_s !== null) speeds.push(record.tokens_per_s);
+        if (record.expected_warm) {
+          warmAttempts++;
+          if (record.cache_hit) warmHits++;
+        }
+        if (record.cache_hit && record.error_class === 'none' && record.ttft_ms !== null) cachedTtfts.push(record.ttft_ms);
+        // Little's law: attempts ended in the last span × their mean duration / span.
+        if (record.end >= now - IN_FLIGHT_SPAN_MS) busy += record.duration_ms;
       }
       for (let index = records.length - 1; index >= series.head && row.recent_attempts < this.#recent; index--) {
         const record = records[index]!;
@@ -98,6 +140,12 @@ export class WindowStatsStore {
       speeds.sort((a, b) => a - b);
       row.ttft_p50_ms = quantile(ttfts, 0.5);
       row.ttft_p95_ms = quantile(ttfts, 0.95);
+      row.ttft_p90_ms = quantile(ttfts, 0.9);
+      cachedTtfts.sort((a, b) => a - b);
+      row.cached_ttft_p50_ms = quantile(cachedTtfts, 0.5);
+      row.warm_attempts = warmAttempts;
+      row.warm_cache_hits = warmHits;
+      row.in_flight = busy / IN_FLIGHT_SPAN_MS;
       row.tokens_per_s = quantile(speeds, 0.5);
       if (row.requests > 0) rows.push(row);
     }

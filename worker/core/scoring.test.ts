@@ -71,4 +71,26 @@ describe('computeScores', () => {
     expect(binomialUpperTail(0, 10, 0.3)).toBe(1);
     expect(binomialLowerTail(10, 10, 0.3)).toBe(1);
   });
+
+  it('passes on TTFT p90, cached TTFT and cluster concurrency, and the cache hit rate only over enough warm attempts', () => {
+    const learned = one({
+      requests: 200,
+      successes: 200,
+      ttft_p90_ms: 640,
+      warm_attempts: 40,
+      warm_cache_hits: 30,
+      cached_ttft_p50_ms: 180,
+      in_flight: 37.5,
+    });
+    expect(learned).toMatchObject({ ttft_p90_ms: 640, cache_hit_rate: 0.75, cached_ttft_p50_ms: 180, in_flight: 37.5 });
+    // Three warm attempts say little: null, so that the router keeps its prior.
+    expect(one({ requests: 200, successes: 200, warm_attempts: 3, warm_cache_hits: 3 }).cache_hit_rate).toBeNull();
+    // An older node that sends none of them: nulls, never undefined holes.
+    expect(one({ requests: 10, successes: 10 })).toMatchObject({
+      ttft_p90_ms: null,
+      cache_hit_rate: null,
+      cached_ttft_p50_ms: null,
+      in_flight: null,
+    });
+  });
 });

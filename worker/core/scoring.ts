@@ -23,6 +23,8 @@ export interface ScoringOptions {
   recent_prior_weight?: number;
   /** Failures that are at least this share 429s do not make a channel down. */
   rate_limit_share?: number;
+  /** cache_hit_rate is pushed only over at least this many warm attempts (fewer: null, the router's prior). */
+  min_warm_attempts?: number;
   /** When set, evidence older than stale_ms (by last_ts) is shrunk towards the prior. */
   now?: number;
   stale_ms?: number;
@@ -36,6 +38,7 @@ export const DEFAULT_SCORING: ScoringOptions = {
   change_alpha: 0.001,
   recent_prior_weight: 2,
   rate_limit_share: 0.8,
+  min_warm_attempts: 10,
   stale_ms: 120_000,
 };
 
@@ -102,7 +105,18 @@ function scoreOne(row: WindowStats, options: ScoringOptions): ChannelScore {
     samples: requests,
     last_ts: row.last_ts,
     down,
+    ttft_p90_ms: row.ttft_p90_ms ?? null,
+    cache_hit_rate: cacheHitRate(row, options.min_warm_attempts ?? 10),
+    cached_ttft_p50_ms: row.cached_ttft_p50_ms ?? null,
+    in_flight: row.in_flight ?? null,
   };
+}
+
+/** Share of warm-cache attempts that really read the cache; null on too few to say. */
+function cacheHitRate(row: WindowStats, minimum: number): number | null {
+  const attempts = row.warm_attempts ?? 0;
+  if (attempts < Math.max(1, minimum)) return null;
+  return Math.min(1, Math.max(0, row.warm_cache_hits ?? 0) / attempts);
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p). */

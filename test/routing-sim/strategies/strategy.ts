@@ -1,6 +1,7 @@
 // What a routing strategy is to the simulator: per isolate, a router that orders the
 // candidates of one request and hears about every attempt it started.
-import type { RequestProfile } from '../../../worker/core/routing/types';
+import type { HedgeBudget } from '../../../worker/core/routing/hedge';
+import type { ConversationContext, RequestProfile } from '../../../worker/core/routing/types';
 import type { Candidate, ChannelScore, ErrorClass, RandomSource } from '../../../worker/core/types';
 
 export interface RouteRequest {
@@ -11,6 +12,15 @@ export interface RouteRequest {
   max_attempts: number;
   now: number;
   random: RandomSource;
+  /** The conversation the request continues, as the worker's memory knows it (absent: none). */
+  conversation?: ConversationContext;
+}
+
+/** A router that hedges: when to start the next attempt, and the isolate's budget for it. */
+export interface HedgePolicy {
+  /** ms to wait for the first attempt's first token; null: do not hedge this request. */
+  delayMs(first: Candidate, scores: ReadonlyMap<string, ChannelScore>): number | null;
+  budget: HedgeBudget;
 }
 
 export interface AttemptReport {
@@ -30,6 +40,8 @@ export interface IsolateRouter {
   /** The attempt's first byte arrived (successes and streams cut mid-way). */
   firstByte?(channel_id: string, now: number): void;
   ended(channel_id: string, report: AttemptReport, now: number): void;
+  /** Present when the router hedges (switchboard in performance mode). */
+  hedge?: HedgePolicy;
 }
 
 export interface StrategyContext {
@@ -39,6 +51,8 @@ export interface StrategyContext {
   probe(channel_id: string): boolean;
   /** Schedules a callback on the virtual clock. */
   every(interval_ms: number, run: (now: number) => void): void;
+  /** The virtual clock (ms); absent: routers that need one track the `now` of their calls. */
+  clock?(): number;
 }
 
 export interface Strategy {

@@ -16,6 +16,7 @@ import {
   TTFT,
   UNHEALTHY,
   UTILITY,
+  WARM,
   WIDTH,
   isExploring,
   listMembers,
@@ -105,12 +106,23 @@ function firstProbabilities(workspace: Workspace, modelIndex: number, tier: numb
   let sum = 0;
   let explorers = 0;
   let probes = 0;
+  let warm = -1;
+  let bestOther = -Infinity;
   for (let position = 0; position < length; position++) {
     const index = listed[position]!;
-    sum += data[index * WIDTH + ODDS]!;
+    const base = index * WIDTH;
+    sum += data[base + ODDS]!;
     if (isExploring(workspace, index)) explorers++;
-    probes += data[index * WIDTH + PROBE_SHARE]!;
+    probes += data[base + PROBE_SHARE]!;
+    if (data[base + WARM] === 1) warm = index;
+    else if (data[base + UTILITY]! > bestOther) bestOther = data[base + UTILITY]!;
   }
+  // A conversation stays on its warm channel while no other channel's utility beats the warm
+  // one's (its cache credit included): sampling would move a share of turns for nothing and
+  // throw their cache away. Herding is no concern here: each conversation's first turn was
+  // sampled, so conversations are spread already. When another channel does beat it, the
+  // plain softmax decides, the warm channel keeping its credited odds.
+  const stays = warm >= 0 && data[warm * WIDTH + UTILITY]! >= bestOther;
   const members = length;
   const exploration =
     explorers > 0 && explorers < members
@@ -121,8 +133,9 @@ function firstProbabilities(workspace: Workspace, modelIndex: number, tier: numb
   for (let position = 0; position < length; position++) {
     const index = listed[position]!;
     const base = index * WIDTH;
+    const softmax = stays ? (index === warm ? 1 : 0) : data[base + ODDS]! / sum;
     data[base + PROBABILITY] =
-      (1 - rest) * (data[base + ODDS]! / sum) +
+      (1 - rest) * softmax +
       (members > 1
         ? (isExploring(workspace, index) ? exploration / explorers : 0) + data[base + PROBE_SHARE]! * probeScale
         : 0);

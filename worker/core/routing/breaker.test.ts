@@ -93,4 +93,18 @@ describe('circuit breaker', () => {
     fail(breaker, 1);
     expect(JSON.stringify(breaker)).toBe(snapshot);
   });
+
+  it('gives a cancelled or client-refused probe\'s slot back without a verdict', () => {
+    for (const errorClass of ['cancelled', 'client'] as const) {
+      const opened = openAt(1000);
+      const cooled = 1000 + DEFAULT_BREAKER.base_cooldown_ms + 100;
+      expect(breakerStatus(opened, cooled)).toBe('half_open');
+      const probing = breakerAttemptStarted(opened, cooled);
+      expect(breakerStatus(probing, cooled + 1)).toBe('open'); // the one probe is out
+      // A hedge's loser is cancelled: the slot comes back, so the next probe can go.
+      const released = breakerAttemptEnded(probing, errorClass, cooled + 50);
+      expect(breakerStatus(released, cooled + 60), errorClass).toBe('half_open');
+      expect(released.cooldown_ms).toBe(probing.cooldown_ms);
+    }
+  });
 });

@@ -92,6 +92,12 @@ export function breakerAttemptEnded(
   options: BreakerOptions = DEFAULT_BREAKER,
   evidenceAt: number = now,
 ): Breaker {
+  if ((errorClass === 'cancelled' || errorClass === 'client') && breaker.status !== 'closed' && breaker.probes_in_flight > 0) {
+    // A cancelled probe (a hedge's loser, a client gone) or one refused for the request's own
+    // fault is no verdict, but it must give its slot back: a slot kept forever would hold the
+    // breaker open for good.
+    return { ...breaker, probes_in_flight: breaker.probes_in_flight - 1 };
+  }
   if (errorClass === 'client' || errorClass === 'cancelled') return breaker;
   const ok = errorClass === 'none';
   if (breaker.status === 'open' && breakerStatus(breaker, now, options) === 'open') {

@@ -6,6 +6,8 @@ import type { DecisionCandidate, DecisionRecord } from '../types';
 import {
   EXPLORING,
   PROBING,
+  ROW_AFFINITY,
+  WARM_CACHE,
   ROW_PROBABILITY,
   ROW_UTILITY,
   rowCandidate,
@@ -33,8 +35,28 @@ export function decisionRecordOf(plan: Plan, score_version: number): DecisionRec
     total_candidates: rows?.candidates.length ?? 0,
     candidates: rows === undefined ? [] : rows.ranked.map((row) => decisionCandidate(rows, row)),
     plan: plan.attempts.map((attempt) => attempt.channel_id),
-    reason: reasonOf(plan, rows, summary),
+    reason: reasonOf(plan, rows, summary) + affinityNote(plan, rows),
   };
+}
+
+/**
+ * The affinity term, for the record's reader (DecisionCandidate.components has no slot for
+ * it): whether the conversation stayed on its warm channel, and what the warm cache added.
+ */
+function affinityNote(plan: Plan, rows: PlanRows | undefined): string {
+  if (rows === undefined) return '';
+  for (let row = 0; row < rows.indices.length; row++) {
+    if (!rowHas(rows, row, WARM_CACHE)) continue;
+    const candidate = rowCandidate(rows, row);
+    const first = plan.attempts[0];
+    const verb = first !== undefined && first.channel_id === candidate.channel_id ? 'kept' : 'left';
+    return `; warm cache on ${candidate.channel_id} ${verb} (affinity +${fixed3(rowValue(rows, row, ROW_AFFINITY))})`;
+  }
+  return '';
+}
+
+function fixed3(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(3) : '0';
 }
 
 function decisionCandidate(rows: PlanRows, row: number): DecisionCandidate {

@@ -2,9 +2,14 @@
 // of being first or the constraint that removed it; and a compact ASCII rendering for the
 // `x-switchboard-debug` response header.
 import {
+  ROW_AFFINITY,
+  WARM_CACHE,
+  round4,
   rowCandidate,
+  rowHas,
   rowScores,
   rowTier,
+  rowValue,
   type PlanRows,
 } from './rows';
 import type { Binding, CandidateExplanation, Plan } from './types';
@@ -35,6 +40,10 @@ export function explain(rows: PlanRows): CandidateExplanation[] {
       ...rowScores(rows, row),
     };
     if (tier === UNHEALTHY) entry.components.unhealthy = 1;
+    // A conversation's request: the utility its cache terms added (the warm channel's
+    // discount and speed-up, every channel's worth for the turns that follow).
+    const affinity = rowValue(rows, row, ROW_AFFINITY);
+    if (affinity !== 0 || rowHas(rows, row, WARM_CACHE)) entry.components.affinity = round4(affinity);
     result.push(entry);
   }
   return result;
@@ -82,7 +91,7 @@ function renderEntry(entry: CandidateExplanation): string {
   return (
     `${name} p=${short(entry.probability)} u=${short(entry.utility)} m=${short(c.margin ?? 0)}` +
     ` t=${short(c.ttft ?? 0)} tp=${short(c.throughput ?? 0)} r=${short(c.reliability ?? 0)}` +
-    ` l=${short(c.load ?? 0)}${c.unhealthy ? ' down' : ''}`
+    ` l=${short(c.load ?? 0)}${c.affinity !== undefined ? ` aff=${short(c.affinity)}` : ''}${c.unhealthy ? ' down' : ''}`
   );
 }
 

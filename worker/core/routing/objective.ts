@@ -3,11 +3,15 @@
 // softmax logit, written into a workspace (workspace.ts) that plan() borrows from a pool.
 import type { Candidate, ChannelScore } from '../types';
 import { rejectionOf } from './constraints';
+import { affinityUtility, creditConversation } from './objective-affinity';
 import { ROUTING_CONSTANTS as K } from './presets';
 import { scoreOf } from './score-index';
 import type { RouterSettings } from './settings';
 import type { PlanInput } from './types';
 import {
+  AFFINITY_MARGIN,
+  AFFINITY_TTFT,
+  C_AFFINITY,
   C_LOAD,
   C_MARGIN,
   C_RELIABILITY,
@@ -29,6 +33,7 @@ import {
   TTFT,
   UNHEALTHY,
   UTILITY,
+  WARM,
   WIDTH,
   groupOf,
   type Workspace,
@@ -104,6 +109,10 @@ function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate
       // push: ramp the channel back in, a share per success, until a push agrees.
       if (streak > 0 && breaker === 'closed') {
         probeShare = Math.min(K.recovery_share_cap, K.recovery_share_per_success * streak);
+      } else if (score.down && breaker === 'closed' && input.now - score.last_ts > K.down_probe_after_ms) {
+        // Down on evidence nobody has refreshed: with no traffic the push cannot notice a
+        // recovery, so a small share of first choices asks again (the rest retry elsewhere).
+        probeShare = K.down_probe_share;
       } else if (score.down) {
         down = true;
       }
@@ -127,10 +136,25 @@ function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate
     (successP * K.score_strength + successes) /
     (K.score_strength + successes + (signals === undefined ? 0 : signals.recent_failures));
   data[base + TTFT] = ttft;
+  data[base + WARM] = 0;
+  data[base + AFFINITY_MARGIN] = 0;
+  data[base + AFFINITY_TTFT] = 0;
+  if (input.conversation !== undefined) creditConversation(input, workspace, candidate, score, base);
   data[base + TOKENS_PER_S] = tokensPerS;
   data[base + FAILURE] = 1 - successP;
-  const capacity = candidate.max_concurrency ?? K.default_capacity;
-  data[base + LOAD] = Math.min(2, (signals?.in_flight ?? 0) / Math.max(1, capacity));
+  // The isolate's own load, or the cluster's (pushed) when that is worse: many isolates each
+  // seeing a few requests in flight must not herd onto one channel together. The cluster's
+  // count is weighed only against a configured max_concurrency (the default capacity is a
+  // per-isolate guess), and only past a knee: a fleet using 60% of a channel's limit is no
+  // reason to leave it, one nearing the limit is.
+  const limit = candidate.max_concurrency;
+  let load = (signals?.in_flight ?? 0) / Math.max(1, limit ?? K.default_capacity);
+  const cluster = limit === null ? null : (score?.in_flight ?? null);
+  if (cluster !== null && limit !== null) {
+    const pressure = (cluster / Math.max(1, limit) - K.cluster_load_knee) / (1 - K.cluster_load_knee);
+    if (pressure > load) load = pressure;
+  }
+  data[base + LOAD] = Math.min(2, load);
   data[base + LOG_WEIGHT] = candidate.weight === 1 ? 0 : Math.log(Math.max(candidate.weight, 1e-3));
   data[base + PRIORITY] = candidate.priority;
   const tier = breaker === 'open' || down ? UNHEALTHY : HEALTHY;
@@ -204,6 +228,10 @@ function normalise(workspace: Workspace, index: number, settings: RouterSettings
     (K.load_linear * load + K.load_quadratic * load * load) +
     K.priority_step * (read(data, base + PRIORITY) - group.max_priority);
   const logit = utility / settings.temperature + read(data, base + LOG_WEIGHT);
+  data[base + C_AFFINITY] =
+    read(data, base + AFFINITY_MARGIN) !== 0 || read(data, base + WARM) === 1
+      ? affinityUtility(data, base, group, settings, margin, ttft, ttftValue)
+      : 0;
   data[base + C_MARGIN] = margin;
   data[base + C_TTFT] = ttft;
   data[base + C_THROUGHPUT] = throughput;

@@ -43,6 +43,10 @@ export const ROUTING_CONSTANTS = {
   recovery_share_cap: 0.5,
   /** A pushed success_p under this (or a down verdict) makes an isolate's success streak a recovery. */
   recovering_below: 0.8,
+  /** A channel reported down whose newest data is older than this (ms) is probed again… */
+  down_probe_after_ms: 10_000,
+  /** …with this share of first choices, until fresh data says down or up. */
+  down_probe_share: 0.02,
   /** Total share of first choices probes and recoveries may take. */
   probe_total_cap: 0.5,
   /** A channel whose attempts wait this long past max(stall_min_ms, factor × TTFT p95) for a first byte counts as down. */
@@ -66,6 +70,8 @@ export const ROUTING_CONSTANTS = {
   default_tokens_per_s: 50,
   /** Capacity assumed for the load penalty when the channel has no max_concurrency. */
   default_capacity: 100,
+  /** Cluster-wide utilisation (pushed in_flight / max_concurrency) under which the cluster adds no load. */
+  cluster_load_knee: 0.6,
   /** Load penalty: linear and quadratic coefficients on utilisation (in flight / capacity). */
   load_linear: 0,
   load_quadratic: 0.5,

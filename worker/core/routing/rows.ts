@@ -7,6 +7,7 @@
 // keeps every candidate (the full explanation).
 import type { Candidate } from '../types';
 import {
+  C_AFFINITY,
   C_LOAD,
   C_MARGIN,
   C_RELIABILITY,
@@ -16,6 +17,7 @@ import {
   PROBE_SHARE,
   REJECTED,
   UTILITY,
+  WARM,
   WIDTH,
   type Workspace,
 } from './workspace';
@@ -32,7 +34,9 @@ export const ROW_LOAD = 4;
 export const ROW_UTILITY = 5;
 export const ROW_PROBABILITY = 6;
 export const ROW_FLAGS = 7;
-export const ROW_WIDTH = 8;
+/** Utility the conversation's warm cache added (0 unless WARM_CACHE). */
+export const ROW_AFFINITY = 8;
+export const ROW_WIDTH = 9;
 
 // ROW_FLAGS: the tier (HEALTHY, UNHEALTHY or REJECTED) in the low two bits, then these.
 export const TIER_MASK = 3;
@@ -40,6 +44,8 @@ export const TIER_MASK = 3;
 export const EXPLORING = 4;
 /** A half-open breaker's probe or an isolate-seen recovery asked for a share of first choices. */
 export const PROBING = 8;
+/** The conversation's prompt cache on this channel is warm: the affinity credit applies. */
+export const WARM_CACHE = 16;
 
 export interface PlanRows {
   candidates: readonly Candidate[];
@@ -152,7 +158,7 @@ function writeRow(values: number[], offset: number, workspace: Workspace, index:
   const tier = state[index]!;
   if (tier === REJECTED) {
     // A rejected row's numbers were never computed (the slots may hold an earlier plan's): zeros.
-    for (let slot = 0; slot < ROW_FLAGS; slot++) values[offset + slot] = 0;
+    for (let slot = 0; slot < ROW_WIDTH; slot++) values[offset + slot] = 0;
     values[offset + ROW_FLAGS] = REJECTED;
     return;
   }
@@ -165,7 +171,11 @@ function writeRow(values: number[], offset: number, workspace: Workspace, index:
   values[offset + ROW_UTILITY] = data[base + UTILITY]!;
   values[offset + ROW_PROBABILITY] = data[base + PROBABILITY]!;
   values[offset + ROW_FLAGS] =
-    tier | (explore[index] === 1 ? EXPLORING : 0) | (data[base + PROBE_SHARE]! > 0 ? PROBING : 0);
+    tier |
+    (explore[index] === 1 ? EXPLORING : 0) |
+    (data[base + PROBE_SHARE]! > 0 ? PROBING : 0) |
+    (data[base + WARM] === 1 ? WARM_CACHE : 0);
+  values[offset + ROW_AFFINITY] = data[base + C_AFFINITY]!;
 }
 
 /** Templates the kept rows' arrays are sliced from: packed, of the element kind they will hold. */

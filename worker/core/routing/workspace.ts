@@ -26,7 +26,12 @@ export const LOGIT = 15;
 export const ODDS = 16; // exp(logit − max logit of its model and tier)
 export const PROBABILITY = 17; // of being the first attempt
 export const PROBE_SHARE = 18; // share of first choices the breaker asks for (probe, recovery)
-export const WIDTH = 19;
+// Prompt-cache affinity (affinity.ts): written for every usable row, zero unless warm.
+export const WARM = 19; // 1 when the conversation's cache on this channel is still warm
+export const AFFINITY_MARGIN = 20; // USD the warm cache adds to the margin
+export const AFFINITY_TTFT = 21; // ms the warm cache takes off the TTFT
+export const C_AFFINITY = 22; // utility the two credits add (the explanation's `affinity`)
+export const WIDTH = 23;
 
 // Workspace.state values.
 export const HEALTHY = 0; // tier 0: tried first
