@@ -38,6 +38,8 @@ function endsWithStreamError(client: Client, text: string): boolean {
 const CLIENTS: Client[] = ['openai', 'anthropic', 'gemini'];
 let attemptsSent = 0;
 let rowsBefore = 0;
+/** Requests every channel of which failed: each must still have exactly one final attempt, its last. */
+const exhaustedRequests: string[] = [];
 
 async function rows(): Promise<number> {
   return (await analytics('/health')).json.rows;
@@ -78,6 +80,7 @@ describe('upstream faults on every client route', () => {
           const alone = await request(client, 'm-fault-solo', stream);
           attemptsSent += Number(alone.headers.get('x-switchboard-attempts'));
           expect(alone.status).toBe(fault.status);
+          exhaustedRequests.push(alone.headers.get('x-request-id') ?? '');
           const shape = errorShape(client, alone.json);
           expect(shape.ok, alone.text).toBe(true);
           if (client === 'gemini') expect(shape.status).toBe(fault.gemini);
@@ -109,5 +112,17 @@ describe('upstream faults on every client route', () => {
   it('logged every attempt', async () => {
     await flushLogs();
     await waitFor(async () => (await rows()) === rowsBefore + attemptsSent, 8_000);
+  });
+
+  it('logged a request that exhausted its channels with its last attempt final', async () => {
+    expect(exhaustedRequests.length).toBeGreaterThan(0);
+    for (const requestId of exhaustedRequests) {
+      const answer = await analytics(`/requests/${requestId}`);
+      expect(answer.status, requestId).toBe(200);
+      const attempts: Array<{ attempt: number; final: boolean }> = answer.json.records;
+      const finals = attempts.filter((attempt) => attempt.final);
+      expect(finals.length, JSON.stringify(attempts)).toBe(1);
+      expect(finals[0]!.attempt).toBe(Math.max(...attempts.map((attempt) => attempt.attempt)));
+    }
   });
 });

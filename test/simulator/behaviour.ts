@@ -38,6 +38,15 @@ export const providerBehaviourSchema = z.strictObject({
   auto_tool_call: z.boolean().default(false),
   /** Overrides the simulator's seed for this provider. */
   seed: z.number().int().optional(),
+  /**
+   * A prompt cache with a lifetime (timed-prompt-cache.ts), replacing the default one: every
+   * dialect reports its reads (OpenAI and Responses cached_tokens, Anthropic
+   * cache_read_input_tokens, Gemini cachedContentTokenCount), and a warm request's TTFT is
+   * scaled by 1 − warm share × (1 − warm_ttft_factor). Absent: the default cache, TTFT unchanged.
+   */
+  prompt_cache: z
+    .strictObject({ ttl_s: z.number().min(0).default(300), warm_ttft_factor: z.number().min(0).max(1).default(0.3) })
+    .optional(),
   /** Model ids listed by GET /v1/models (openai and openai-responses). Every model name is served anyway. */
   models: z.array(z.string().min(1)).optional(),
 });

@@ -67,12 +67,26 @@ export async function handleProviderRequest(
     counters.errors += 1;
     return writeStreamReply(response, reply, { ttftMs, tokensPerSecond: 0, cut: false, random: state.random });
   }
-  const context: DialectContext = { behaviour, seed: state.seed, random: state.random, seenPrefix: (text) => state.seenPrompt(text) };
+  let warmShare = 0;
+  const promptCache = behaviour.prompt_cache;
+  const context: DialectContext = {
+    behaviour,
+    seed: state.seed,
+    random: state.random,
+    seenPrefix: (text) => state.seenPrompt(text),
+    ...(promptCache === undefined ? {} : {
+      timedCache: (conversation, inputTokens) => {
+        const read = state.timedCache.read(conversation, inputTokens, promptCache.ttl_s * 1000, Date.now());
+        warmShare = read.warm_share;
+        return read.cached_tokens;
+      },
+    }),
+  };
   const reply = dialect.handle(route, body, context);
   if (reply.kind === 'json' && reply.status >= 400) return fail(reply);
 
   const timing = {
-    ttftMs,
+    ttftMs: promptCache === undefined ? ttftMs : ttftMs * (1 - warmShare * (1 - promptCache.warm_ttft_factor)),
     tokensPerSecond: behaviour.tokens_per_s,
     cut: behaviour.fail_mid_stream_rate > 0 && state.random() < behaviour.fail_mid_stream_rate,
     random: state.random,

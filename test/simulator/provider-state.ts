@@ -4,6 +4,7 @@
 import type { RandomSource } from '../../worker/core/types';
 import type { ProviderBehaviour } from './behaviour';
 import { createRandom, hashString } from './random';
+import { TimedPromptCache } from './timed-prompt-cache';
 
 export interface ProviderCounters {
   requests: number;
@@ -36,6 +37,8 @@ export class ProviderState {
   private recorded: RecordedRequest[] = [];
   private bucket = { tokens: 0, updatedAt: 0 };
   private prompts = new Set<number>();
+  /** The cache of behaviour `prompt_cache` (unused without it). */
+  readonly timedCache = new TimedPromptCache();
 
   constructor(
     readonly name: string,
@@ -92,6 +95,7 @@ export class ProviderState {
     this.counters.errors = 0;
     this.recorded = [];
     this.prompts.clear();
+    this.timedCache.clear();
     this.bucket = { tokens: bucketSize(this.behaviour), updatedAt: Date.now() };
     this.random = createRandom(hashString(this.name, this.seed));
   }

@@ -19,6 +19,8 @@ export interface Conversation {
   toolsText: string;
   /** Prompt text without the last message: what a prompt cache could already hold. */
   prefixText: string;
+  /** The system prompt, then each message's text: the boundaries a timed prompt cache matches at (prompt-cache.ts). */
+  turnTexts?: string[];
   tools: ToolDefinition[];
   toolChoice: ToolChoice;
   /** The last message carries tool results: the reply is text again. */

@@ -30,6 +30,7 @@ import { Reservations } from './reservations';
 import { dayOf, monthOf } from './periods';
 import { readBalance } from './balance';
 import { refusalMessage } from './refusals';
+import { AffinityBook } from './affinity-book';
 
 import { LEASE_HOLD_MS, LEASE_TTL_MS, RESERVATION_TTL_MS } from './lease-timing';
 
@@ -105,6 +106,8 @@ export class AccountObject extends DurableObject<Bindings> {
   /** Statements that wrote to SQLite since this instance started (the schema aside): status() reports them. */
   #writes = 0;
   #book: Book | undefined;
+  /** The user's recently served conversations, shared between isolates on lease calls (memory only). */
+  readonly #affinity = new AffinityBook();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -154,6 +157,14 @@ export class AccountObject extends DurableObject<Bindings> {
    */
   async lease(input: LeaseInput): Promise<LeaseResult> {
     const book = this.#book ?? (await this.#load(input.user_id, input.now));
+    const result = this.#leaseAtomically(book, input);
+    // Conversation affinity rides on every call (affinity-book.ts): no storage, no call of its
+    // own. A refusal applies the isolate's updates too; only an answer carries the user's.
+    const affinity = this.#affinity.exchange(input, input.now);
+    return result.ok ? { ...result, ...affinity } : result;
+  }
+
+  #leaseAtomically(book: Book, input: LeaseInput): LeaseResult {
     return this.#atomically(() => {
       const now = input.now;
       this.#housekeep(book, now);

@@ -1,6 +1,7 @@
 // What the worker and a user's account object (account-object.ts) say to each other.
 // Money is integer nano-USD throughout; time is epoch ms, always passed in by the caller so
 // that windows and periods are testable (the object never reads the clock itself).
+import type { AffinityAnswer, AffinityReport } from './affinity-types';
 
 export interface AccountLimits {
   /** Requests per minute for this key; null = none. */
@@ -94,7 +95,7 @@ export interface LeaseCharge {
  * call, hand back what it does not need, and (when `need_nanousd` > 0) ask for more.
  * The report is applied even when the top-up is refused. See lease.ts.
  */
-export interface LeaseInput {
+export interface LeaseInput extends AffinityReport {
   user_id: string;
   key_id: string;
   /** Chosen by the isolate, stable for the lease's life. */
@@ -135,7 +136,7 @@ export interface LeaseInput {
 }
 
 export type LeaseResult =
-  | {
+  | (AffinityAnswer & {
       ok: true;
       /** Money added to the lease by this call (0 when none was asked). */
       granted_nanousd: number;
@@ -144,5 +145,5 @@ export type LeaseResult =
       /** Until when the isolate may admit on the lease without calling again. */
       expires_at: number;
       available_nanousd: number;
-    }
+    })
   | ({ ok: false; report_applied: true } & Extract<AdmitResult, { ok: false }>);

@@ -24,6 +24,7 @@
 import type { AccountLimits, LeaseCharge, LeaseInput, LeaseResult, RefusalReason } from './account-types';
 import { LEASE_GRACE_MS, LEASE_TTL_MS } from './lease-timing';
 import { safeMessage } from '../protocols/shared/upstream-failure';
+import { AffinityMemory } from './affinity-memory';
 
 export const REPORT_BATCH = 64;
 export const REPORT_EVERY_MS = 1_000;
@@ -104,6 +105,11 @@ export class LeaseBook {
   readonly #isolate: string;
   #generation = 0;
   #chain: Promise<void> | null = null;
+  /** The current report chain's number and start (a later settle's chain takes over from it). */
+  #chainId = 0;
+  #chainStartedAt = 0;
+  /** Conversation affinity (affinity-memory.ts): shared with the user's other isolates on every call to the object. */
+  readonly conversations = new AffinityMemory();
 
   constructor(
     private readonly call: LeaseCall,
@@ -282,7 +288,7 @@ export class LeaseBook {
     // need 0: a top-up ahead of need (granted what fits, refused nothing).
     const wantsRate = limits.rpm !== null || limits.tpm !== null;
     try {
-      const result = await this.call(lease.userId, {
+      const result = await this.#exchange(lease.userId, {
         user_id: lease.userId,
         key_id: lease.keyId,
         lease_id: lease.id,
@@ -329,6 +335,19 @@ export class LeaseBook {
     }
   }
 
+  /** One call to the user's object, carrying this isolate's conversation updates and bringing back the user's. */
+  async #exchange(userId: string, input: LeaseInput): Promise<LeaseResult> {
+    const affinity = this.conversations.outgoing(userId);
+    try {
+      const result = await this.call(userId, { ...input, ...affinity });
+      this.conversations.absorb(userId, result.ok ? result : undefined);
+      return result;
+    } catch (error) {
+      this.conversations.restore(userId, affinity);
+      throw error;
+    }
+  }
+
   /** A report of what settled, or the lease's close when it has gone idle. */
   async #report(lease: KeyLease, close: boolean): Promise<void> {
     if (lease.sync) await lease.sync.catch(() => {});
@@ -348,7 +367,7 @@ export class LeaseBook {
       this.#leases.delete(`${lease.userId}\n${lease.keyId}`);
     }
     try {
-      await this.call(lease.userId, {
+      await this.#exchange(lease.userId, {
         user_id: lease.userId, key_id: lease.keyId, lease_id: lease.id, now: this.now(), limits: lease.limits,
         need_nanousd: 0, need_tokens: 0, slice_nanousd: 0, slice_fraction: 0, slice_requests: 0, slice_tokens: 0,
         settled, return_nanousd: free, return_slots: slots, return_tokens: drawn + tokens, close, in_flight_nanousd: lease.reserved,
@@ -382,22 +401,34 @@ export class LeaseBook {
 
   /**
    * Reports go out on one timer chain per isolate: a tick every REPORT_EVERY_MS reports what
-   * settled and closes leases idle for IDLE_CLOSE_MS; the chain stops when no lease is left
-   * or after MAX_TICKS, closing every lease with nothing in flight, because a Workers timer
-   * lives only as long as the request whose waitUntil holds it (30 s at most). Any later
-   * settle starts a new chain. The promise it returns is that chain.
+   * settled and closes leases idle for IDLE_CLOSE_MS. A Workers timer lives only as long as
+   * the request whose waitUntil holds it (30 s at most), so a chain runs at most MAX_TICKS;
+   * a settle once the chain is HANDOVER_AFTER_MS old starts a new chain in its own request,
+   * and the old one stops at its next tick. Under steady traffic the chain is always young
+   * and a lease in use is never closed (closing it made the next request wait for a new
+   * lease from the object: docs/perf-notes-tail.md). A chain that does reach MAX_TICKS has
+   * seen no settle for its last ticks: it closes every lease with nothing in flight. The
+   * promise it returns is the current chain.
    */
   #schedule(lease: KeyLease): Promise<void> {
     const batch = lease.pending.length >= REPORT_BATCH ? this.#report(lease, false) : null;
-    this.#chain ??= this.#runChain().finally(() => {
-      this.#chain = null;
-    });
-    return batch ? Promise.all([batch, this.#chain]).then(() => {}) : this.#chain;
+    const now = this.now();
+    if (this.#chain === null || now - this.#chainStartedAt >= HANDOVER_AFTER_MS) {
+      const id = ++this.#chainId;
+      this.#chainStartedAt = now;
+      this.#chain = this.#runChain(id).finally(() => {
+        if (this.#chainId === id) this.#chain = null;
+      });
+    }
+    const chain = this.#chain;
+    return batch ? Promise.all([batch, chain]).then(() => {}) : chain;
   }
 
-  async #runChain(): Promise<void> {
+  async #runChain(id: number): Promise<void> {
     for (let tick = 1; tick <= MAX_TICKS && this.#leases.size > 0; tick++) {
       await new Promise((resolve) => setTimeout(resolve, REPORT_EVERY_MS));
+      // A later request's chain took over: its timers outlive this one's.
+      if (id !== this.#chainId) return;
       const now = this.now();
       const last = tick === MAX_TICKS;
       await Promise.all([...this.#leases.values()].map((open) => this.#report(open, open.inFlight === 0 && (last || now - open.lastUsedAt >= IDLE_CLOSE_MS))));
@@ -406,6 +437,8 @@ export class LeaseBook {
 }
 
 const MAX_TICKS = 10;
+/** A settle this long after the chain started hands over to a new chain (well inside MAX_TICKS). */
+export const HANDOVER_AFTER_MS = 5 * REPORT_EVERY_MS;
 
 function describe(error: unknown): string {
   return safeMessage(error instanceof Error ? `${error.name}: ${error.message}` : `non-error thrown: ${typeof error}`);

@@ -27,6 +27,7 @@ const patchSchema = z
     weight: z.number().min(0).max(1000),
     priority: z.number().int().min(-1000).max(1000),
     max_concurrency: z.number().int().positive().nullable(),
+    cache_ttl_s: channelSchema.shape.cache_ttl_s.unwrap(),
     enabled: z.boolean(),
   })
   .partial();
@@ -62,6 +63,7 @@ channelRoutes.post('/', async (c) => {
       weight: channel.weight,
       priority: channel.priority,
       max_concurrency: channel.max_concurrency,
+      cache_ttl_s: channel.cache_ttl_s,
       enabled: channel.enabled,
     }),
     ...linkStatements(c.env.DB, channel.id, channel.models, now),
@@ -105,6 +107,7 @@ channelRoutes.patch('/:id', async (c) => {
   if (patch.weight !== undefined) set.weight = patch.weight;
   if (patch.priority !== undefined) set.priority = patch.priority;
   if (patch.max_concurrency !== undefined) set.max_concurrency = patch.max_concurrency;
+  if (patch.cache_ttl_s !== undefined) set.cache_ttl_s = patch.cache_ttl_s;
   if (patch.enabled !== undefined) set.enabled = patch.enabled;
   const statements: BatchItem<'sqlite'>[] = [db.update(channels).set(set).where(eq(channels.id, id))];
   if (patch.models) {
@@ -169,6 +172,7 @@ function channelView(row: ChannelRow, links: ChannelModelRow[]) {
     weight: row.weight,
     priority: row.priority,
     max_concurrency: row.max_concurrency,
+    cache_ttl_s: row.cache_ttl_s,
     enabled: row.enabled,
     created_at: row.created_at,
     updated_at: row.updated_at,

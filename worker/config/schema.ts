@@ -44,6 +44,8 @@ export const channelSchema = z.strictObject({
   weight: z.number().min(0).max(1000).default(1),
   priority: z.number().int().min(-1000).max(1000).default(0),
   max_concurrency: z.number().int().positive().nullable().default(null),
+  /** How long the channel's prompt cache keeps a prefix, seconds (null: the dialect's default, worker/core/routing/affinity.ts). */
+  cache_ttl_s: z.number().int().min(0).max(86_400).nullable().default(null),
   enabled: z.boolean().default(true),
 });
 

@@ -66,6 +66,7 @@ export async function applyConfig(database: D1Database, config: SwitchboardConfi
       weight: channel.weight,
       priority: channel.priority,
       max_concurrency: channel.max_concurrency,
+      cache_ttl_s: channel.cache_ttl_s,
       enabled: channel.enabled,
       updated_at: now,
     };

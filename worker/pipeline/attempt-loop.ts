@@ -2,6 +2,9 @@
 // error ends the walk, or the plan runs out. Retries happen only before the first byte (a
 // stream is handed to the client at its first token). Every attempt is logged from its
 // report; the admission's reservation is settled exactly once, with what the answer cost.
+// The first attempt may be hedged (hedging.ts): the plan's next channel starts beside it
+// when it is slow to its first token, and only the winner is answered and charged. A
+// successful attempt of a conversation is remembered (the lease book's affinity memory).
 import type { Context } from 'hono';
 import type { Candidate, Usage } from '../core/types';
 import type { AppEnv } from '../env';
@@ -12,6 +15,8 @@ import { buildUpstreamRequest, streamContentType } from '../protocols';
 import { shipRecord } from '../logs/shipper';
 import { chargeOf, logRecordOf, type AttemptReport, type LogContext } from './attempt-report';
 import { runAttempt, type AttemptContext } from './attempt';
+import { hedgeBudget, runHedged, type AttemptLeg } from './hedging';
+import { usageCost } from '../core/metering';
 import { resolveCredential } from './credential';
 import { exhaustedError, failureError } from './failure';
 import type { PreparedRequest } from './prepare';
@@ -34,6 +39,7 @@ export async function walkAttempts(
     client_protocol: inbound.protocol,
     stream: inbound.stream,
     decision: prepared.decision,
+    conversation: prepared.conversation,
   };
   const record = (report: AttemptReport) => shipRecord(state.shipper, c.env, logRecordOf(report, logContext), waitUntil);
   const settle = (report: AttemptReport) => admission.settle(chargeOf(report), tokensOf(report.usage));
@@ -53,46 +59,78 @@ export async function walkAttempts(
     'x-switchboard-attempts': String(attempt),
     ...prepared.headers,
   });
-  const fail = (error: GatewayError) => errorResponse(c, inbound.protocol, error, headersOf());
+  const fail = (error: GatewayError) => {
+    hedgeBudget.recordRequest(0);
+    return errorResponse(c, inbound.protocol, error, headersOf());
+  };
+  // What the conversation's next turn should know: this channel's cache now holds its prefix.
+  const remember = (report: AttemptReport) => {
+    if (prepared.conversation === null || report.error_class !== 'none') return;
+    state.leases.conversations.served(logContext.auth.user_id, { key: prepared.conversation.key, channel_id: report.candidate.channel_id, served_at: report.ended_at });
+  };
+  const finish = (report: AttemptReport) => {
+    record(report);
+    remember(report);
+    hedgeBudget.recordRequest(usageCost(report.usage, report.candidate.cost));
+    return settle(report);
+  };
 
-  for (const candidate of prepared.attempts) {
-    const upstream = buildUpstreamRequest(inbound, {
-      dialect: candidate.dialect,
-      base_url: candidate.base_url,
-      upstream_model: candidate.upstream_model,
-      api_key: await resolveCredential(catalog.channels.get(candidate.channel_id), c.env),
-    });
-    // A request this channel's dialect cannot express is not an attempt: try the next channel.
-    if (!upstream.ok) {
+  // The plan's next channel that can express this request (one this dialect cannot is not an attempt).
+  let next = 0;
+  const nextLeg = async (): Promise<AttemptLeg | null> => {
+    while (next < prepared.attempts.length) {
+      const candidate = prepared.attempts[next++]!;
+      const upstream = buildUpstreamRequest(inbound, {
+        dialect: candidate.dialect,
+        base_url: candidate.base_url,
+        upstream_model: candidate.upstream_model,
+        api_key: await resolveCredential(catalog.channels.get(candidate.channel_id), c.env),
+      });
+      if (upstream.ok) return { candidate, attempt: ++attempt, upstream: upstream.value };
       lastSkip = upstream.error;
-      continue;
     }
-    attempt += 1;
-    const result = await runAttempt(candidate, attempt, upstream.value, context);
+    return null;
+  };
+
+  // A failed attempt is logged once it is known whether another attempt follows: the last
+  // one of a request that exhausted its channels is final (its error is what the caller got),
+  // so the request counts in the log like any other.
+  let failed: AttemptReport | null = null;
+  const recordFailed = (final: boolean) => {
+    if (failed !== null) record(final ? { ...failed, final: true } : failed);
+    failed = null;
+  };
+
+  for (let leg = await nextLeg(); leg !== null; leg = await nextLeg()) {
+    recordFailed(false);
+    // Only the first attempt is hedged: later ones already follow a failure.
+    const result = leg.attempt === 1 && prepared.hedge_delay_ms !== null
+      ? (await runHedged(leg, context, { delayMs: prepared.hedge_delay_ms, nextLeg, record, waitUntil })).result
+      : await runAttempt(leg.candidate, leg.attempt, leg.upstream, context);
     switch (result.kind) {
       case 'failed':
-        record(result.report);
         last = result.failure;
         if (result.failure.error_class === 'client') {
+          record(result.report);
           await admission.settle(0, NO_TOKENS);
           return fail(failureError(result.failure));
         }
+        failed = result.report;
         continue;
       case 'answered':
-        record(result.report);
-        waitUntil(settle(result.report));
-        return new Response(result.body, { status: 200, headers: { 'content-type': 'application/json', ...headersOf(candidate) } });
-      case 'streaming':
-        waitUntil(result.report.then(async (report) => {
-          record(report);
-          await settle(report);
-        }));
+        waitUntil(finish(result.report));
+        return new Response(result.body, { status: 200, headers: { 'content-type': 'application/json', ...headersOf(result.report.candidate) } });
+      case 'streaming': {
+        const candidate = result.candidate;
+        waitUntil(result.report.then(finish));
         return new Response(result.body, {
           status: 200,
           headers: { 'content-type': streamContentType(inbound.protocol), 'cache-control': 'no-cache', ...headersOf(candidate) },
         });
+      }
     }
   }
+  recordFailed(true);
   await admission.settle(0, NO_TOKENS);
   if (!last && lastSkip) return fail(lastSkip);
   return fail(exhaustedError(last, attempt));

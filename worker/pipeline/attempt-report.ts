@@ -5,6 +5,8 @@ import type { Candidate, DecisionRecord, ErrorClass, LogRecord, Protocol, Usage 
 import type { KeyContext } from '../auth/key-context';
 import type { AttemptOutcome } from '../signals/live-signals';
 import type { InboundRequest } from '../protocols/types';
+import type { ConversationContext } from '../core/routing/types';
+import { isWarm } from '../core/routing/affinity';
 import { EMPTY_USAGE, estimateTokensFromText, usageCost, usageOf } from '../core/metering';
 
 export interface AttemptReport {
@@ -28,6 +30,10 @@ export interface AttemptReport {
   final: boolean;
   /** A stream whose first token the live signals already counted (LiveSignals.firstByte). */
   after_first_byte: boolean;
+  /** Hedging: the attempt that was hedged, or the extra one (hedging.ts); absent when not hedged. */
+  hedge?: 'primary' | 'hedge';
+  /** Lost a hedge race and was cancelled: costed to us, never charged to the caller. */
+  hedge_lost?: boolean;
 }
 
 /** The request-level fields of a log record: the same for every attempt of a request. */
@@ -38,6 +44,8 @@ export interface LogContext {
   stream: boolean;
   /** How the router chose (core/routing/decision.ts); logged on the first attempt's record only. */
   decision?: DecisionRecord;
+  /** The conversation the request continues (prompt-cache affinity); absent or null when none. */
+  conversation?: ConversationContext | null;
 }
 
 /** Longest error message a log record keeps. */
@@ -74,6 +82,10 @@ export function logRecordOf(report: AttemptReport, context: LogContext): LogReco
     cost_usd: usageCost(usage, candidate.cost),
     price_usd: chargeOf(report),
     final: report.final,
+    conversation: context.conversation?.key ?? null,
+    // What the router expected of this channel's cache when the attempt started.
+    cache_state: context.conversation ? (isWarm(candidate, context.conversation, report.started_at) ? 'warm' : 'cold') : null,
+    hedge: report.hedge ?? null,
     // Once per request: later attempts of the same request add nothing to it.
     ...(report.attempt === 1 && context.decision !== undefined ? { decision: context.decision } : {}),
   };
@@ -84,6 +96,7 @@ export function logRecordOf(report: AttemptReport, context: LogContext): LogReco
  * for what was generated). A failed or broken attempt is not charged.
  */
 export function chargeOf(report: AttemptReport): number {
+  if (report.hedge_lost === true) return 0;
   const charged = report.error_class === 'none' || report.error_class === 'cancelled';
   return charged ? usageCost(report.usage, report.candidate.price) : 0;
 }

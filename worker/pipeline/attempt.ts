@@ -21,17 +21,25 @@ export type AttemptResult =
   | { kind: 'failed'; failure: UpstreamFailure; report: AttemptReport }
   | { kind: 'answered'; body: string; report: AttemptReport }
   /** The stream has its first token; the report arrives when it ends. */
-  | { kind: 'streaming'; body: ReadableStream<Uint8Array>; report: Promise<AttemptReport> };
+  | { kind: 'streaming'; candidate: Candidate; body: ReadableStream<Uint8Array>; report: Promise<AttemptReport> };
 
+/**
+ * `signal` cancels the attempt (a hedge race it lost, hedging.ts): whatever it was doing ends
+ * as a failure of class 'cancelled' whose input is costed as an estimate (the upstream read the
+ * prompt), or, once it streams, as a cancelled stream.
+ */
 export async function runAttempt(
   candidate: Candidate,
   attempt: number,
   request: UpstreamRequest,
   context: AttemptContext,
+  signal?: AbortSignal,
 ): Promise<AttemptResult> {
   const started_at = Date.now();
   context.live.begin(candidate.channel_id, started_at);
-  const failed = (status: number, failure: UpstreamFailure): AttemptResult => {
+  const failed = (status: number, upstreamFailure: UpstreamFailure): AttemptResult => {
+    const cancelled = signal?.aborted === true;
+    const failure: UpstreamFailure = cancelled ? { status: 499, error_class: 'cancelled', message: 'Cancelled: another attempt answered first.' } : upstreamFailure;
     const report = failedReport({
       candidate,
       attempt,
@@ -41,11 +49,16 @@ export async function runAttempt(
       error_class: failure.error_class,
       error_message: failure.message,
     });
+    if (cancelled) {
+      // The upstream has most likely read the prompt: cost its input (an estimate), charge nobody.
+      report.usage = meter(null, context.inbound, 0).usage;
+      report.usage_estimated = true;
+    }
     context.live.end(candidate.channel_id, liveOutcomeOf(report), report.ended_at);
     return { kind: 'failed', failure, report };
   };
 
-  const called = await callUpstream(request, context.timings.ttftMs);
+  const called = await callUpstream(request, context.timings.ttftMs, signal);
   if (!called.ok) return failed(0, called.failure);
   const response = called.response;
   if (!response.ok) {
@@ -121,7 +134,7 @@ export async function runAttempt(
     context.live.end(candidate.channel_id, liveOutcomeOf(ended), ended_at);
     return ended;
   });
-  return { kind: 'streaming', body: pumped.body, report };
+  return { kind: 'streaming', candidate, body: pumped.body, report };
 }
 
 function streamErrorClass(result: StreamResult): AttemptReport['error_class'] {

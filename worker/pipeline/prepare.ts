@@ -13,7 +13,11 @@ import { decisionRecordOf } from '../core/routing/decision';
 import { formatExplanation } from '../core/routing/explain';
 import { plan } from '../core/routing/plan';
 import { resolvePolicy } from '../core/routing/policy';
+import { hedgeDelayMs } from '../core/routing/hedge';
+import { scoreKey, type ConversationContext } from '../core/routing/types';
+import { conversationOf } from '../conversation/conversation-key';
 import { admit, type Admission } from './admission';
+import { splitHedgeOption } from './hedge-option';
 import { resolveFallbacks } from './models';
 
 /** Default when the client sets no max tokens: used for the balance reservation only. */
@@ -45,6 +49,10 @@ export interface PreparedRequest {
   headers: Record<string, string>;
   /** How the router chose, for the first attempt's log record (the routing explorer). */
   decision: DecisionRecord;
+  /** The conversation the request continues (prompt-cache affinity), or null. */
+  conversation: ConversationContext | null;
+  /** Start the next attempt beside the first when it has no first token by then (ms); null: no hedge. */
+  hedge_delay_ms: number | null;
 }
 
 export type Preparation = { ok: true; value: PreparedRequest } | { ok: false; error: GatewayError; headers?: Record<string, string> };
@@ -52,12 +60,17 @@ export type Preparation = { ok: true; value: PreparedRequest } | { ok: false; er
 export async function prepareRequest(input: PrepareInput): Promise<Preparation> {
   const { env, state, auth, inbound, catalog, now } = input;
   const group = groupOf(catalog, auth.group_id);
-  const policyResult = resolvePolicy({ config: catalog.routing, group: group.routing, key: auth.routing, request: inbound.body });
+  const hedgeOption = splitHedgeOption(inbound.body);
+  if (!hedgeOption.ok) return { ok: false, error: { kind: 'invalid_request', message: hedgeOption.error.message, param: hedgeOption.error.param } };
+  const policyResult = resolvePolicy({ config: catalog.routing, group: group.routing, key: auth.routing, request: hedgeOption.body });
   if (!policyResult.ok) return { ok: false, error: { kind: 'invalid_request', message: policyResult.error.message, param: policyResult.error.param } };
   const fallbacks = resolveFallbacks(catalog, policyResult.value.models, auth.models);
   if (!fallbacks.ok) return fallbacks;
   const models = [...new Set([input.model, ...fallbacks.value])];
   const policy = policyResult.value.policy;
+  if (hedgeOption.hedge !== undefined) policy.hedge = hedgeOption.hedge;
+  // Hashed before admission: the admission's lease call may bring this user's conversations from other isolates.
+  const identity = conversationOf(inbound, input.model, auth.user_id);
 
   const candidates = models.flatMap((model) => candidatesFor(catalog, model, group.price_multiplier));
   if (candidates.length === 0) {
@@ -79,7 +92,8 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
   );
   if (!admission.ok) return admission;
 
-  const scores = await state.scores.get(env.DB, now);
+  const scores = await state.scores.get(env.DB, now, input.waitUntil);
+  const conversation = conversationContextOf(await identity, state, now);
   const routed = plan({
     candidates,
     scores: scores.map,
@@ -95,6 +109,7 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
     now,
     random: Math.random,
     explain: input.debug,
+    ...(conversation === null ? {} : { conversation }),
   });
   const headers: Record<string, string> = input.debug ? { 'x-switchboard-debug': formatExplanation(routed) } : {};
   const attempts = routed.attempts.slice(0, policy.max_attempts);
@@ -107,5 +122,13 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
     };
   }
   const decision = decisionRecordOf(routed, scores.table?.version ?? 0);
-  return { ok: true, value: { attempts, admission: admission.value, headers, decision } };
+  const first = attempts[0]!;
+  const hedge_delay_ms = attempts.length > 1 ? hedgeDelayMs(scores.map.get(scoreKey(first.channel_id, first.model)), policy) : null;
+  return { ok: true, value: { attempts, admission: admission.value, headers, decision, conversation, hedge_delay_ms } };
+}
+
+function conversationContextOf(identity: Awaited<ReturnType<typeof conversationOf>>, state: IsolateState, now: number): ConversationContext | null {
+  if (identity === null) return null;
+  const served = state.leases.conversations.lookup(identity.key, now);
+  return { key: identity.key, last_channel_id: served?.channel_id ?? null, last_served_at: served?.served_at ?? null, prefix_tokens: identity.prefix_tokens };
 }

@@ -4,12 +4,17 @@ import type { UpstreamFailure, UpstreamRequest } from '../protocols/types';
 
 export type CallOutcome = { ok: true; response: Response } | { ok: false; failure: UpstreamFailure };
 
-/** Send the request; fail with `timeout` if no response headers arrive within timeoutMs. */
+/**
+ * Send the request; fail with `timeout` if no response headers arrive within timeoutMs.
+ * `signal` aborts the whole exchange, the body included (a hedge's loser): the link stays
+ * after the headers arrive, so a body read in progress fails at once.
+ */
 export async function callUpstream(request: UpstreamRequest, timeoutMs: number, signal?: AbortSignal): Promise<CallOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError()), timeoutMs);
   const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort);
+  if (signal?.aborted) controller.abort(signal.reason);
+  else signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const response = await fetch(request.url, {
       method: 'POST',
@@ -22,7 +27,6 @@ export async function callUpstream(request: UpstreamRequest, timeoutMs: number, 
     return { ok: false, failure: connectionFailure(error, controller.signal.reason) };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -75,7 +75,8 @@ function messagesReply(body: Record<string, unknown>, conversation: Conversation
   const messages = body.messages as unknown[];
   const markers = JSON.stringify([body.system ?? null, body.tools ?? null, messages]);
   const marked = markers.includes('"cache_control"');
-  const cache = marked ? explicitCache(conversation, plan.inputTokens, JSON.stringify(messages[messages.length - 1] ?? null).includes('"cache_control"'), context) : { read: 0, created: 0 };
+  // A timed cache (behaviour `prompt_cache`) reads automatically, like OpenAI's; writes are not modelled.
+  const cache = context.timedCache ? { read: context.timedCache(conversation, plan.inputTokens), created: 0 } : marked ? explicitCache(conversation, plan.inputTokens, JSON.stringify(messages[messages.length - 1] ?? null).includes('"cache_control"'), context) : { read: 0, created: 0 };
   // A breakpoint with ttl "1h" makes the write a one-hour write (priced higher by Anthropic).
   const oneHour = /"ttl"\s*:\s*"1h"/.test(markers);
   // display "omitted": the block carries only its signature, over the (empty) text shown.
@@ -173,6 +174,7 @@ function toConversation(body: Record<string, unknown>): Conversation {
   return {
     promptText: joinText(system, collectText(messages)),
     prefixText: joinText(system, collectText(messages.slice(0, -1))),
+    turnTexts: [system, ...messages.map((message) => collectText(message))],
     toolsText: Array.isArray(body.tools) ? JSON.stringify(body.tools) : '',
     tools,
     toolChoice: toolChoice(body.tool_choice),

@@ -176,6 +176,7 @@ function toConversation(body: Record<string, unknown>, contents: unknown[]): Gem
   return {
     promptText: joinText(system, collectText(contents)),
     prefixText: joinText(system, collectText(contents.slice(0, -1))),
+    turnTexts: [system, ...contents.map((content) => collectText(content))],
     toolsText: Array.isArray(body.tools) ? JSON.stringify(body.tools) : '',
     tools,
     toolChoice: toolChoice(field(body, 'toolConfig', 'tool_config')),

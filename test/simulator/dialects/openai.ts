@@ -126,6 +126,7 @@ function toConversation(body: Record<string, unknown>, messages: unknown[]): Con
   return {
     promptText: collectText(messages),
     prefixText: collectText(messages.slice(0, -1)),
+    turnTexts: messages.map((message) => collectText(message)),
     toolsText: Array.isArray(body.tools) ? JSON.stringify(body.tools) : '',
     tools,
     toolChoice: toolChoice(body.tool_choice),

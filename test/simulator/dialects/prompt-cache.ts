@@ -11,6 +11,7 @@ import type { DialectContext } from './types';
 export const MINIMUM_CACHEABLE_TOKENS = 1024;
 
 export function automaticCachedTokens(conversation: Conversation, inputTokens: number, context: DialectContext): number {
+  if (context.timedCache) return context.timedCache(conversation, inputTokens);
   const toolsTokens = estimateTokens(conversation.toolsText);
   const fullSeen = context.seenPrefix(`${conversation.toolsText}\u0000${conversation.promptText}`);
   const prefixSeen = context.seenPrefix(`${conversation.toolsText}\u0000${conversation.prefixText}`);

@@ -62,6 +62,7 @@ export function toResponsesConversation(body: Record<string, unknown>, items: un
   return {
     promptText: joinText(instructions, collectText(items)),
     prefixText: joinText(instructions, collectText(items.slice(0, -1))),
+    turnTexts: [instructions, ...items.map((item) => collectText(item))],
     toolsText: Array.isArray(body.tools) ? JSON.stringify(body.tools) : '',
     tools,
     toolChoice: toolChoice(body.tool_choice),

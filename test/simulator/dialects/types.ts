@@ -2,7 +2,7 @@
 // responses into bytes on the wire, with the provider's timing and failures applied.
 import type { RandomSource } from '../../../worker/core/types';
 import type { ProviderBehaviour } from '../behaviour';
-import type { PlanOptions } from '../reply-plan';
+import type { Conversation, PlanOptions } from '../reply-plan';
 
 export interface DialectRoute {
   /** Dialect-specific endpoint name, e.g. "chat", "embeddings", "count-tokens". */
@@ -47,6 +47,11 @@ export interface DialectContext {
   random: RandomSource;
   /** Prompt-cache lookup: true when this text was seen before by the provider; remembers it. */
   seenPrefix(text: string): boolean;
+  /**
+   * The provider's timed prompt cache (behaviour `prompt_cache`), when configured: cached input
+   * tokens of this request, remembering its prefixes. Absent: the default cache above.
+   */
+  timedCache?: (conversation: Conversation, inputTokens: number) => number;
 }
 
 export interface Dialect {
