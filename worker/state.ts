@@ -3,7 +3,7 @@
 // Requests read it as the typed Hono variable `c.get('state')`, which app.ts's request-context
 // middleware sets; only that middleware and the scheduled handler (index.ts) call isolateState.
 import { KeyStore } from './auth/key-store';
-import { CatalogCache } from './catalog/catalog';
+import { CatalogCache, loadCatalog } from './catalog/catalog';
 import { ScoreStore } from './scores/score-store';
 import { LogShipper } from './logs/shipper';
 import { LiveSignals } from './signals/live-signals';
@@ -11,6 +11,8 @@ import { numberSetting, type Bindings } from './env';
 import { accountOf } from './accounts/account-client';
 import { usdToNano } from './accounts/account-types';
 import { LeaseBook } from './accounts/lease';
+import type { LeaseInput } from './accounts/account-types';
+import { enableWaitTrace, traced } from './logs/wait-trace';
 
 export interface IsolateState {
   keys: KeyStore;
@@ -32,9 +34,10 @@ let state: IsolateState | null = null;
 
 export function isolateState(env: Bindings): IsolateState {
   if (state) return state;
+  enableWaitTrace(env.TAIL_TRACE === '1');
   state = {
     keys: new KeyStore(numberSetting(env.KEY_CACHE_TTL_MS, 10_000)),
-    catalog: new CatalogCache(numberSetting(env.CATALOG_TTL_MS, 5_000)),
+    catalog: new CatalogCache(numberSetting(env.CATALOG_TTL_MS, 5_000), (database, now) => traced('catalog-load', () => loadCatalog(database, now))),
     scores: new ScoreStore(1_000),
     shipper: new LogShipper({
       batchSize: numberSetting(env.LOG_BATCH_SIZE, 200),
@@ -42,7 +45,7 @@ export function isolateState(env: Bindings): IsolateState {
       bufferLimit: 50_000,
     }),
     live: new LiveSignals(),
-    leases: new LeaseBook((userId, input) => accountOf(env, userId).lease(input), {
+    leases: new LeaseBook((userId, input) => traced(leaseCallKind(input), async () => accountOf(env, userId).lease(input)), {
       sliceMaxNanousd: usdToNano(numberSetting(env.LEASE_SLICE_MAX_USD, 0.05)),
       sliceFraction: numberSetting(env.LEASE_SLICE_FRACTION, 0.05),
       rateFraction: numberSetting(env.LEASE_RATE_FRACTION, 0.1),
@@ -55,6 +58,13 @@ export function isolateState(env: Bindings): IsolateState {
     },
   };
   return state;
+}
+
+/** What a call to the account object is for, in the tail bench's trace. */
+function leaseCallKind(input: LeaseInput): string {
+  if (input.need_nanousd > 0) return 'lease-grant';
+  if (input.close) return 'lease-close';
+  return input.slice_nanousd > 0 ? 'lease-top-up' : 'lease-report';
 }
 
 /** For tests: forget the isolate state so the next request builds it again. */

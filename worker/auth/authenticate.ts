@@ -25,7 +25,7 @@ export function authenticate(protocolOf: ProtocolOf): MiddlewareHandler<AppEnv> 
     const protocol = typeof protocolOf === 'function' ? protocolOf(c) : protocolOf;
     c.set('protocol', protocol);
     const key = credentialOf(c.req.raw, protocol);
-    const context = key ? await c.get('state').keys.lookup(c.env.DB, key, Date.now()) : null;
+    const context = key ? await c.get('state').keys.lookup(c.env.DB, key, Date.now(), (promise) => c.executionCtx.waitUntil(promise)) : null;
     if (!context) {
       const message = key ? 'Invalid, disabled or revoked API key.' : 'Missing API key.';
       return errorResponse(c, protocol, await failureAnswer(c, message));

@@ -97,6 +97,7 @@ export async function loadCatalog(database: D1Database, now: number): Promise<Ca
       priority: channel.priority,
       weight: channel.weight,
       max_concurrency: channel.max_concurrency,
+      cache_ttl_s: channel.cache_ttl_s,
       capabilities: model.capabilities,
       context_length: model.context_length,
     };
@@ -146,12 +147,15 @@ function parseArray(text: string): string[] {
 }
 
 /**
- * Isolate cache, refreshed when older than the TTL. The request that finds it due stamps the
- * time before it reads (as the score store does), so requests arriving during the reload
- * keep using the old copy instead of each starting its own five-query load. That request
- * loads it itself: sharing one in-flight load between requests would make them wait on I/O
- * owned by another request, which workerd cancels with that request (and then kills the
- * waiters). A load that fails or is cancelled leaves the old copy for one more TTL.
+ * Isolate cache, refreshed when older than the TTL, stale-while-revalidate: the request that
+ * finds it due stamps the time and starts a reload in the background (under its own
+ * waitUntil when given), and it and every request meanwhile use the copy they have. Awaiting
+ * the five-query reload put a D1 round trip on one request every TTL (docs/perf-notes-tail.md).
+ * Nobody awaits another request's load: sharing one in-flight load between requests would
+ * make them wait on I/O owned by another request, which workerd cancels with that request
+ * (and then kills the waiters). A load that fails or is cancelled leaves the old copy for one
+ * more TTL. Only a request with no copy at all (a cold isolate, or just after invalidate())
+ * waits for its load.
  */
 export class CatalogCache {
   #catalog: Catalog | null = null;
@@ -164,14 +168,19 @@ export class CatalogCache {
     private readonly load: (database: D1Database, now: number) => Promise<Catalog> = loadCatalog,
   ) {}
 
-  async get(database: D1Database, now: number): Promise<Catalog> {
+  async get(database: D1Database, now: number, waitUntil?: (promise: Promise<unknown>) => void): Promise<Catalog> {
     const current = this.#catalog;
     if (current && now - this.#checked_at < this.ttlMs) return current;
     this.#checked_at = now;
     const generation = this.#generation;
-    const catalog = await this.load(database, now);
-    if (generation === this.#generation && (!this.#catalog || catalog.loaded_at >= this.#catalog.loaded_at)) this.#catalog = catalog;
-    return catalog;
+    const loading = this.load(database, now).then((catalog) => {
+      if (generation === this.#generation && (!this.#catalog || catalog.loaded_at >= this.#catalog.loaded_at)) this.#catalog = catalog;
+      return catalog;
+    });
+    if (current === null) return loading;
+    const background = loading.catch(() => current);
+    waitUntil?.(background);
+    return current;
   }
 
   invalidate(): void {

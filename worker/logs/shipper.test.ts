@@ -14,6 +14,30 @@ const collect = () => {
 };
 
 describe('LogShipper', () => {
+  it('ships what was buffered when the flush started, not a small batch per round trip under steady traffic', async () => {
+    const shipper = new LogShipper({ batchSize: 3, maxAgeMs: 60_000, bufferLimit: 100 });
+    const sent: number[] = [];
+    const pending: Array<() => void> = [];
+    // The first batch is acknowledged when the test says so, any later one at once.
+    const send = (records: LogRecord[]) => {
+      sent.push(records.length);
+      return sent.length === 1 ? new Promise<void>((resolve) => pending.push(resolve)) : Promise.resolve();
+    };
+    const waits: Promise<unknown>[] = [];
+    for (let i = 1; i <= 3; i++) shipper.enqueue(record(i), send, (promise) => waits.push(promise));
+    expect(sent).toEqual([3]);
+    const flushing = waits.at(-1);
+    // Two records arrive while the batch is on its way; then it is acknowledged.
+    shipper.enqueue(record(4), send, (promise) => waits.push(promise));
+    shipper.enqueue(record(5), send, (promise) => waits.push(promise));
+    pending.shift()!();
+    await flushing;
+    // They wait for their own batch (size or age), not a post of two records at once.
+    expect(sent).toEqual([3]);
+    expect(shipper.size).toBe(2);
+  });
+
+
   it('flushes when a batch is full', async () => {
     const shipper = new LogShipper({ batchSize: 3, maxAgeMs: 60_000, bufferLimit: 100 });
     const { sent, send } = collect();

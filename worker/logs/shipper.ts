@@ -4,6 +4,7 @@
 // Records are idempotent on (request_id, attempt), so a retried batch that had in fact
 // arrived adds nothing.
 import type { LogRecord } from '../core/types';
+import { traced } from './wait-trace';
 
 export interface ShipperOptions {
   batchSize: number;
@@ -55,14 +56,19 @@ export class LogShipper {
   }
 
   /**
-   * Ship everything buffered, unless backing off after a failure. Each call takes its own
-   * batches out of the buffer, so concurrent flushes (from different requests) never wait on
-   * each other's I/O and never send a record twice; a failed batch goes back to the front of
-   * the buffer and starts the back-off.
+   * Ship what is buffered when the flush starts, unless backing off after a failure. Each
+   * call takes its own batches out of the buffer, so concurrent flushes (from different
+   * requests) never wait on each other's I/O and never send a record twice; a failed batch
+   * goes back to the front of the buffer and starts the back-off. Records that arrive during
+   * the flush wait for their own batch (by size or age): a flush that shipped until the
+   * buffer was empty never ended under steady traffic, posting the two or three records that
+   * arrived during each round trip, tens of times a second (docs/perf-notes-tail.md).
    */
   async flush(send: Send): Promise<void> {
-    while (this.#buffer.length > 0 && Date.now() >= this.#retryAt) {
-      const batch = this.#buffer.splice(0, this.options.batchSize * 5);
+    let owed = this.#buffer.length;
+    while (owed > 0 && this.#buffer.length > 0 && Date.now() >= this.#retryAt) {
+      const batch = this.#buffer.splice(0, Math.min(owed, this.options.batchSize * 5));
+      owed -= batch.length;
       this.#counters.buffered = this.#buffer.length;
       this.#sending += batch.length;
       try {
@@ -151,7 +157,8 @@ export function shipRecord(shipper: LogShipper, target: ShipTarget, record: LogR
 
 /** POST a batch to the analytics node's /ingest. */
 export function analyticsSender(baseUrl: string, secret: string): Send {
-  return async (records) => {
+  return (records) => traced('log-ship', () => post(records));
+  async function post(records: LogRecord[]): Promise<void> {
     const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/ingest`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
@@ -160,5 +167,5 @@ export function analyticsSender(baseUrl: string, secret: string): Send {
     // Drain the body so the connection can be reused.
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`ingest answered ${response.status}`);
-  };
+  }
 }

@@ -28,7 +28,7 @@ export async function handleGenerate(c: Context<AppEnv>, protocol: Protocol, rou
 
   const now = Date.now();
   const auth = c.get('auth');
-  const catalog = await state.catalog.get(c.env.DB, now);
+  const catalog = await state.catalog.get(c.env.DB, now, (promise) => c.executionCtx.waitUntil(promise));
   const model = resolveModel(catalog, inbound.model, auth.models);
   if (!model.ok) return fail(model.error);
   // Counted locally, never sent upstream; but only for a model that exists and the key may

@@ -16,7 +16,7 @@ export interface VisibleModel {
 
 export async function visibleModels(c: Context<AppEnv>): Promise<VisibleModel[]> {
   const auth = c.get('auth');
-  const catalog = await c.get('state').catalog.get(c.env.DB, Date.now());
+  const catalog = await c.get('state').catalog.get(c.env.DB, Date.now(), (promise) => c.executionCtx.waitUntil(promise));
   const multiplier = groupOf(catalog, auth.group_id).price_multiplier;
   return [...catalog.models.values()]
     .filter((model) => modelAllowed(auth.models, model.id) && catalog.candidates.has(model.id))
@@ -26,7 +26,7 @@ export async function visibleModels(c: Context<AppEnv>): Promise<VisibleModel[]>
 
 /** One model by any of its names (id or alias), if this caller may see it. */
 export async function visibleModel(c: Context<AppEnv>, name: string): Promise<VisibleModel | null> {
-  const catalog = await c.get('state').catalog.get(c.env.DB, Date.now());
+  const catalog = await c.get('state').catalog.get(c.env.DB, Date.now(), (promise) => c.executionCtx.waitUntil(promise));
   const id = catalog.names.get(name);
   if (id === undefined) return null;
   return (await visibleModels(c)).find((entry) => entry.model.id === id) ?? null;
