@@ -6,6 +6,7 @@ import { createAnalyticsNode, type AnalyticsNode } from '../app';
 import { TEST_SECRET, ingestRequest, makeRecord, temporaryDirectory } from '../test-support';
 import { parseExposition, sampleValue, type ParsedFamily } from './exposition-parser';
 import { createTelemetry } from './telemetry';
+import { WORKER_LOSSES_HEADER, formatLosses } from '../../worker/logs/shipper';
 
 const ADMIN_KEY = 'metrics-test-admin-key';
 const METRICS_TOKEN = 'metrics-test-scrape-token';
@@ -44,6 +45,14 @@ beforeAll(async () => {
   expect((await node.app.request('/ingest', ingestRequest(records.slice(1)))).status).toBe(200); // req-a attempt 2 and req-b again: duplicates
   expect((await node.app.request('/ingest', ingestRequest('{"records":[{"attempt":0}]}'))).status).toBe(400);
   expect((await node.app.request('/ingest', ingestRequest([records[0]], 'wrong-secret'))).status).toBe(401);
+  // The worker's losses ride on its batches (worker/logs/shipper.ts): counted on an accepted
+  // batch, ignored when malformed.
+  const withLosses = (losses: string) => {
+    const request = ingestRequest([records[1]]);
+    return { ...request, headers: { ...(request.headers as Record<string, string>), [WORKER_LOSSES_HEADER]: losses } };
+  };
+  expect((await node.app.request('/ingest', withLosses(formatLosses({ dropped: 7, failed_batches: 2 })))).status).toBe(200);
+  expect((await node.app.request('/ingest', withLosses('dropped=-1;failed_batches=x'))).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -116,9 +125,11 @@ describe('GET /metrics', () => {
     const table = await node.recomputeScores();
     clock += 5_000;
     const { families } = await scrape();
-    expect(sampleValue(families, 'switchboard_ingest_batches_total')).toBe(2);
+    expect(sampleValue(families, 'switchboard_ingest_batches_total')).toBe(4);
     expect(sampleValue(families, 'switchboard_ingest_records_total')).toBe(5);
-    expect(sampleValue(families, 'switchboard_ingest_duplicates_total')).toBe(2);
+    expect(sampleValue(families, 'switchboard_ingest_duplicates_total')).toBe(4);
+    expect(sampleValue(families, 'switchboard_worker_log_records_dropped_total')).toBe(7);
+    expect(sampleValue(families, 'switchboard_worker_log_batches_failed_total')).toBe(2);
     expect(sampleValue(families, 'switchboard_ingest_errors_total', { status: '400' })).toBe(1);
     expect(sampleValue(families, 'switchboard_ingest_errors_total', { status: '401' })).toBe(1);
     expect(sampleValue(families, 'switchboard_log_store_rows')).toBe(5);

@@ -1,7 +1,8 @@
 // The log shipper: batches by size and by age, keeps records while the analytics node is
 // down (bounded, counting drops), and concurrent flushes never send a record twice.
 import { describe, expect, it } from 'vitest';
-import { LogShipper, shipRecord } from './shipper';
+import { LogShipper, formatLosses, shipRecord, type ShipperLosses } from './shipper';
+import { parseWorkerLosses } from '../../analytics-node/metrics/ingest-observer';
 import type { LogRecord } from '../core/types';
 
 const record = (attempt: number): LogRecord => ({ request_id: 'r', attempt } as unknown as LogRecord);
@@ -127,5 +128,32 @@ describe('LogShipper', () => {
     expect(shipper.size).toBe(1);
     expect(shipper.counters.dropped).toBe(0);
     expect(waits).toHaveLength(1); // the age timer
+  });
+
+  it('reports its losses with the next batch the node accepts, each once', async () => {
+    const shipper = new LogShipper({ batchSize: 100, maxAgeMs: 60_000, bufferLimit: 2 });
+    const heard: ShipperLosses[] = [];
+    let fail = true;
+    const send = async (_records: LogRecord[], losses: ShipperLosses) => {
+      heard.push(losses);
+      if (fail) throw new Error('node down');
+    };
+    for (let i = 1; i <= 5; i++) shipper.enqueue(record(i), send, () => {}); // 3 dropped by the limit
+    await shipper.flush(send); // fails: not acknowledged
+    fail = false;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // past the first back-off
+    await shipper.flush(send);
+    shipper.enqueue(record(6), send, () => {});
+    await shipper.flush(send);
+    expect(heard).toEqual([
+      { dropped: 3, failed_batches: 0 },
+      { dropped: 3, failed_batches: 1 },
+      { dropped: 0, failed_batches: 0 },
+    ]);
+  });
+
+  it('formats losses so the analytics node reads them back', () => {
+    expect(parseWorkerLosses(formatLosses({ dropped: 12, failed_batches: 3 }))).toEqual({ dropped: 12, failed_batches: 3 });
+    expect(parseWorkerLosses('dropped=1;failed_batches=2;x=3')).toBeNull();
   });
 });

@@ -20,7 +20,17 @@ export interface ShipperCounters {
   failed_batches: number;
 }
 
-type Send = (records: LogRecord[]) => Promise<void>;
+/**
+ * What this isolate lost since the node last acknowledged a batch: records dropped from a full
+ * buffer and batches that failed. It rides on the next batch (a header), so the node's
+ * /metrics can show losses it would otherwise never see; counted at least once.
+ */
+export interface ShipperLosses {
+  dropped: number;
+  failed_batches: number;
+}
+
+type Send = (records: LogRecord[], losses: ShipperLosses) => Promise<void>;
 type WaitUntil = (promise: Promise<unknown>) => void;
 
 /** Back-off after consecutive failed batches. */
@@ -37,6 +47,8 @@ export class LogShipper {
   #retryAt = 0;
   #failures = 0;
   readonly #counters: ShipperCounters = { buffered: 0, shipped: 0, dropped: 0, failed_batches: 0 };
+  /** The losses the node has acknowledged hearing of. */
+  readonly #reported: ShipperLosses = { dropped: 0, failed_batches: 0 };
 
   constructor(readonly options: ShipperOptions) {}
 
@@ -71,8 +83,11 @@ export class LogShipper {
       owed -= batch.length;
       this.#counters.buffered = this.#buffer.length;
       this.#sending += batch.length;
+      const losses = { dropped: this.#counters.dropped - this.#reported.dropped, failed_batches: this.#counters.failed_batches - this.#reported.failed_batches };
       try {
-        await send(batch);
+        await send(batch, losses);
+        this.#reported.dropped += losses.dropped;
+        this.#reported.failed_batches += losses.failed_batches;
         this.#counters.shipped += batch.length;
         this.#failures = 0;
       } catch {
@@ -157,15 +172,24 @@ export function shipRecord(shipper: LogShipper, target: ShipTarget, record: LogR
 
 /** POST a batch to the analytics node's /ingest. */
 export function analyticsSender(baseUrl: string, secret: string): Send {
-  return (records) => traced('log-ship', () => post(records));
-  async function post(records: LogRecord[]): Promise<void> {
+  return (records, losses) => traced('log-ship', () => post(records, losses));
+  async function post(records: LogRecord[], losses: ShipperLosses): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${secret}` };
+    if (losses.dropped > 0 || losses.failed_batches > 0) headers[WORKER_LOSSES_HEADER] = formatLosses(losses);
     const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      headers,
       body: JSON.stringify({ records }),
     });
     // Drain the body so the connection can be reused.
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`ingest answered ${response.status}`);
   }
+}
+
+/** The header that carries a batch's ShipperLosses to the analytics node (analytics-node/metrics/). */
+export const WORKER_LOSSES_HEADER = 'x-switchboard-worker-losses';
+
+export function formatLosses(losses: ShipperLosses): string {
+  return `dropped=${losses.dropped};failed_batches=${losses.failed_batches}`;
 }
