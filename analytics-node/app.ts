@@ -97,19 +97,32 @@ export async function createAnalyticsNode(options: AnalyticsNodeOptions): Promis
   let current = buildScoreTable(rollups.snapshot(now()), 0, now(), windowS);
   let timer: NodeJS.Timeout | undefined;
   let pushing = false;
+  let ticking = false;
 
   async function recomputeScores(): Promise<ScoreTable> {
     const nowMs = now();
     const stats = await scoreStatistics(role, store, rollups, windowS, nowMs);
     // Past the newest version the worker holds, so versions grow across leaders (cluster/).
-    current = buildScoreTable(stats, role.versionFloor(current.version), nowMs, windowS);
-    await consoleServer.onRecompute(current, stats);
-    return current;
+    const table = buildScoreTable(stats, role.versionFloor(current.version), nowMs, windowS);
+    current = table;
+    await consoleServer.onRecompute(table, stats);
+    // This call's table, not `current`: an overlapping recompute may have replaced it meanwhile.
+    return table;
   }
 
   async function tick(): Promise<void> {
-    // Only the lease holder recomputes (and so records score history) and pushes.
-    if (!role.isLeader()) return;
+    // Only the lease holder recomputes (and so records score history) and pushes. A tick that
+    // finds the previous one still running (a slow store) is skipped: two would push one table twice.
+    if (!role.isLeader() || ticking) return;
+    ticking = true;
+    try {
+      await recomputeAndPush();
+    } finally {
+      ticking = false;
+    }
+  }
+
+  async function recomputeAndPush(): Promise<void> {
     const table = await recomputeScores();
     if (options.workerUrl === undefined || pushing) return;
     pushing = true;

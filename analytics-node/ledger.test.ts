@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openLogStore, type LogStore } from './log-store';
 import { createLedger, type LedgerBatchBody } from './ledger';
 import { makeRecord, temporaryDirectory } from './test-support';
+import type { ClusterRole } from './cluster/cluster-role';
+import { leaderLedger } from './cluster/leader-work';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -84,5 +86,34 @@ describe('ledger', () => {
     const after = await createLedger({ store, send: up.send });
     expect(await after.run()).toMatchObject({ sent: 1, pending: 0 });
     expect(up.sent[0]).toEqual(down.sent[0]);
+  });
+
+  it('forms no batch once mayForm says no, and the cluster asks the lease right before forming', async () => {
+    const { store } = await openStore();
+    await store.ingest([makeRecord({ request_id: 'm1' })]);
+    let allowed = false;
+    const { sent, send } = recorder();
+    const ledger = await createLedger({ store, send, mayForm: () => allowed });
+    expect(await ledger.run()).toEqual({ sent: 0, failed: 0, pending: 0 });
+    // A leader whose lease runs out between the run's check and the formation.
+    let checks = 0;
+    const role = { isLeader: () => allowed && checks++ === 0 } as ClusterRole;
+    allowed = true;
+    expect(await leaderLedger(ledger, role, 60).run()).toEqual({ sent: 0, failed: 0, pending: 0 });
+    expect(sent).toEqual([]);
+    expect(await ledger.run()).toEqual({ sent: 1, failed: 0, pending: 0 });
+    expect(sent[0]!.debits[0]!.request_ids).toEqual(['m1']);
+  });
+
+  it('opens a ledger table made before formed_at existed and still resends its pending batch', async () => {
+    const { store } = await openStore();
+    await store.ingest([makeRecord({ request_id: 'old' }), makeRecord({ request_id: 'new', ts_end: 1_800_000_000_500 })]);
+    await store.write(`CREATE TABLE ledger_entries (request_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,
+      amount_nanousd BIGINT NOT NULL, ts_end BIGINT NOT NULL, batch_id VARCHAR NOT NULL)`);
+    await store.write("INSERT INTO ledger_entries VALUES ('old', 'user-1', 'key-1', 2000000, 1800000000000, 'lb-old')");
+    const { sent, send } = recorder();
+    const ledger = await createLedger({ store, send });
+    expect(await ledger.run()).toEqual({ sent: 2, failed: 0, pending: 0 });
+    expect(sent.map((batch) => [batch.batch_id, batch.debits[0]!.request_ids])).toEqual([['lb-old', ['old']], [sent[1]!.batch_id, ['new']]]);
   });
 });

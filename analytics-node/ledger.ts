@@ -9,19 +9,16 @@
 //    A request enters a batch once (anti-join on request_id), so late log records simply join
 //    the next batch.
 //  - ledger_applied: the batches the worker acknowledged.
-// A batch is formed by one INSERT … SELECT (atomic) and sent until acknowledged, always with
-// the same id and contents; the worker records applied ids in D1, so a resend after a lost
-// answer (or after this node restarts) changes nothing there.
+// A batch is formed by one INSERT … SELECT and sent until acknowledged, always with the same
+// id; the worker records applied ids in D1, so a resend after a lost answer (or after this
+// node restarts) changes nothing there. What a batch sends is recomputed each time from the
+// rows (ledger-sql.ts): its entries minus the requests a batch formed before it owns, which
+// only differs from its entries when a frozen leader formed an overlapping batch late. A batch
+// left empty by that is marked applied here and never sent.
 import type { LogStore } from './log-store';
-import { anyValue, listOf, logSource, nanoUsd } from './store/dialect';
+import { CREATE_LEDGER_TABLES, PENDING_BATCHES_SQL, batchBodySql, formBatchSql, summarySql } from './ledger-sql';
 
-export const CREATE_LEDGER_TABLES = [
-  `CREATE TABLE IF NOT EXISTS ledger_entries (
-     request_id VARCHAR NOT NULL, user_id VARCHAR NOT NULL, key_id VARCHAR NOT NULL,
-     amount_nanousd BIGINT NOT NULL, ts_end BIGINT NOT NULL, batch_id VARCHAR NOT NULL)`,
-  'CREATE TABLE IF NOT EXISTS ledger_applied (batch_id VARCHAR NOT NULL, applied_at BIGINT NOT NULL)',
-];
-
+export { CREATE_LEDGER_TABLES };
 
 export interface LedgerBatchBody {
   batch_id: string;
@@ -37,6 +34,11 @@ export interface LedgerOptions {
   intervalS?: number;
   maxRequestsPerBatch?: number;
   now?: () => number;
+  /**
+   * Asked right before a batch is formed (a cluster passes its lease: role.isLeader), so a
+   * node that lost the lease mid-run forms nothing. Absent: always.
+   */
+  mayForm?: () => boolean;
 }
 
 export interface LedgerRun {
@@ -46,8 +48,11 @@ export interface LedgerRun {
 }
 
 export interface Ledger {
-  /** Form batches from unledgered charges and send every pending batch, oldest first. */
-  run(): Promise<LedgerRun>;
+  /**
+   * Form batches from unledgered charges and send every pending batch, oldest first.
+   * `mayForm`, when given, is asked too before each batch is formed (as options.mayForm).
+   */
+  run(mayForm?: () => boolean): Promise<LedgerRun>;
   summary(): Promise<LedgerUserSummary[]>;
   start(): void;
   stop(): Promise<void>;
@@ -69,33 +74,22 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   const now = options.now ?? Date.now;
   const limit = options.maxRequestsPerBatch ?? 5_000;
   const dialect = store.dialect;
-  const charge = nanoUsd(dialect, 'price_usd');
   for (const statement of CREATE_LEDGER_TABLES) await store.write(statement);
   let running: Promise<LedgerRun> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let sequence = 0;
 
   async function pendingBatches(): Promise<string[]> {
-    const rows = await store.query<{ batch_id: string }>(
-      `SELECT DISTINCT batch_id FROM ledger_entries
-       WHERE batch_id NOT IN (SELECT batch_id FROM ledger_applied) ORDER BY batch_id`,
-    );
+    const rows = await store.query<{ batch_id: string }>(PENDING_BATCHES_SQL);
     return rows.map((row) => row.batch_id);
   }
 
-  async function formBatch(): Promise<boolean> {
+  async function formBatch(mayForm: () => boolean): Promise<boolean> {
+    if (!mayForm()) return false;
     sequence += 1;
     const batchId = `lb-${String(now()).padStart(14, '0')}-${String(sequence).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
     const before = await countEntries();
-    await store.write(
-      `INSERT INTO ledger_entries
-       SELECT request_id, ${anyValue(dialect, 'user_id')}, ${anyValue(dialect, 'key_id')}, sum(${charge}), max(ts_end), $1
-       FROM ${logSource(dialect)}
-       WHERE final AND price_usd > 0
-         AND request_id NOT IN (SELECT request_id FROM ledger_entries)
-       GROUP BY request_id ORDER BY max(ts_end), request_id LIMIT ${Math.trunc(limit)}`,
-      [batchId],
-    );
+    await store.write(formBatchSql(dialect, limit), [batchId]);
     return (await countEntries()) > before;
   }
 
@@ -105,11 +99,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   }
 
   async function bodyOf(batchId: string): Promise<LedgerBatchBody> {
-    const rows = await store.query<{ user_id: string; amount: number; request_ids: string[]; up_to: number }>(
-      `SELECT user_id, sum(amount_nanousd)::DOUBLE AS amount, ${listOf(dialect, 'request_id')} AS request_ids, max(ts_end)::DOUBLE AS up_to
-       FROM ledger_entries WHERE batch_id = $1 GROUP BY user_id ORDER BY user_id`,
-      [batchId],
-    );
+    const rows = await store.query<{ user_id: string; amount: number; request_ids: string[]; up_to: number }>(batchBodySql(dialect), [batchId]);
     return {
       batch_id: batchId,
       up_to_ts: Math.max(0, ...rows.map((row) => Number(row.up_to))),
@@ -117,12 +107,17 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
     };
   }
 
-  async function runOnce(): Promise<LedgerRun> {
+  async function markApplied(batchId: string): Promise<void> {
+    await store.write('INSERT INTO ledger_applied VALUES ($1, $2)', [batchId, now()]);
+  }
+
+  async function runOnce(runMayForm: (() => boolean) | undefined): Promise<LedgerRun> {
+    const mayForm = () => (options.mayForm?.() ?? true) && (runMayForm?.() ?? true);
     const result: LedgerRun = { sent: 0, failed: 0, pending: 0 };
     for (let round = 0; round < 100; round++) {
       let pending = await pendingBatches();
       if (pending.length === 0) {
-        if (!(await formBatch())) break;
+        if (!(await formBatch(mayForm))) break;
         pending = await pendingBatches();
       }
       if (options.send === null) {
@@ -130,14 +125,20 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
         return result;
       }
       for (const batchId of pending) {
-        const answer = await options.send(await bodyOf(batchId)).catch(() => ({ ok: false, status: 0 }));
+        const body = await bodyOf(batchId);
+        if (body.debits.length === 0) {
+          // Every request in it belongs to a batch formed before it: nothing to charge.
+          await markApplied(batchId);
+          continue;
+        }
+        const answer = await options.send(body).catch(() => ({ ok: false, status: 0 }));
         if (!answer.ok) {
           result.failed += 1;
           result.pending = (await pendingBatches()).length;
           if (answer.status !== 0) console.warn(`analytics node: ledger batch ${batchId} refused by the worker (${answer.status}); retrying later`);
           return result;
         }
-        await store.write('INSERT INTO ledger_applied VALUES ($1, $2)', [batchId, now()]);
+        await markApplied(batchId);
         result.sent += 1;
       }
     }
@@ -146,11 +147,11 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
   }
 
   const ledger: Ledger = {
-    run() {
+    run(mayForm) {
       // One run at a time; a caller arriving mid-run waits for it and then runs again, so
       // what it logged before calling is included.
       const previous = running ?? Promise.resolve(null);
-      const next = previous.catch(() => null).then(() => runOnce());
+      const next = previous.catch(() => null).then(() => runOnce(mayForm));
       running = next;
       void next.finally(() => {
         if (running === next) running = null;
@@ -158,18 +159,7 @@ export async function createLedger(options: LedgerOptions): Promise<Ledger> {
       return next;
     },
     async summary() {
-      const rows = await store.query<{ user_id: string; logged: number; batched: number; applied: number; requests: number }>(
-        `WITH logged AS (
-           SELECT user_id, sum(${charge})::DOUBLE AS logged, count(DISTINCT request_id)::DOUBLE AS requests
-           FROM ${logSource(dialect)} WHERE final AND price_usd > 0 GROUP BY user_id),
-         batched AS (
-           SELECT user_id, sum(amount_nanousd)::DOUBLE AS batched,
-             coalesce(sum(amount_nanousd) FILTER (WHERE batch_id IN (SELECT batch_id FROM ledger_applied)), 0)::DOUBLE AS applied
-           FROM ledger_entries GROUP BY user_id)
-         SELECT coalesce(l.user_id, b.user_id) AS user_id, coalesce(l.logged, 0) AS logged, coalesce(b.batched, 0) AS batched,
-           coalesce(b.applied, 0) AS applied, coalesce(l.requests, 0) AS requests
-         FROM logged l FULL OUTER JOIN batched b ON l.user_id = b.user_id ORDER BY user_id`,
-      );
+      const rows = await store.query<{ user_id: string; logged: number; batched: number; applied: number; requests: number }>(summarySql(dialect));
       return rows.map((row) => ({
         user_id: row.user_id,
         logged_nanousd: Number(row.logged),

@@ -1,5 +1,6 @@
 // SQL over the log table: the /stats and /usage answers, and the start-up rebuild of the
 // in-memory rollups (pre-aggregated in DuckDB: per pair × second × histogram bucket).
+import { rebuildRollupExtras } from './rollups-rebuild';
 import type { ErrorClass, LogRecord } from '../worker/core/types';
 import { TOKENS_PER_S_HISTOGRAM, TTFT_HISTOGRAM, bucketSql } from './histogram';
 import type { LogStore } from './log-store';
@@ -152,9 +153,12 @@ export async function rebuildRollups(store: LogStore, rollups: WindowRollups, no
   const recent = await store.query<{ channel_id: string; model: string; ts_end: number; error_class: ErrorClass }>(
     `SELECT channel_id, model, ts_end::DOUBLE AS ts_end, error_class ${windowed}
        AND error_class NOT IN (${ignored.map((errorClass) => `'${errorClass}'`).join(', ') || "''"})
-     QUALIFY row_number() OVER (PARTITION BY channel_id, model ORDER BY ts_end DESC) <= ${rollups.recentSize}`,
+     QUALIFY row_number() OVER (PARTITION BY channel_id, model ORDER BY ts_end DESC, request_id DESC, attempt DESC) <= ${rollups.recentSize}`,
   );
   for (const row of recent) {
     rollups.addRecent(row.channel_id, row.model, row.ts_end, isChannelFailure(row.error_class), nowMs);
   }
+  // Cache behaviour and concurrency (rollups-rebuild.ts): after a restart the lone node's
+  // scores carry them again, equal to the store's (rollups-equivalence.test.ts).
+  await rebuildRollupExtras(store, rollups, nowMs);
 }

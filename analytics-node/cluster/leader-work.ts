@@ -55,14 +55,17 @@ export function leaderLedgerSender(workerUrl: string, internalSecret: string, ro
 export const NOT_THE_LEADER: LedgerRun & { skipped: string } = { sent: 0, failed: 0, pending: 0, skipped: 'not the lease holder' };
 
 /**
- * The ledger behind the lease: runs (timer or POST /ledger/run) only on the lease holder, so
- * only it forms batches in the shared store. Replaces ledger.start()'s own timer.
+ * The ledger behind the lease: runs (timer or POST /ledger/run) only on the lease holder, and
+ * forms a batch only while the lease is still held, so only it forms batches in the shared
+ * store. Replaces ledger.start()'s own timer.
  */
 export function leaderLedger(ledger: Ledger, role: ClusterRole, intervalS: number): Ledger {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   const gated: Ledger = {
-    run: () => (role.isLeader() ? ledger.run() : Promise.resolve({ ...NOT_THE_LEADER })),
+    // The lease is asked again right before each batch is formed: a run that began as the
+    // leader forms nothing once the lease ran out mid-run.
+    run: () => (role.isLeader() ? ledger.run(() => role.isLeader()) : Promise.resolve({ ...NOT_THE_LEADER })),
     summary: () => ledger.summary(),
     start() {
       if (timer !== undefined) return;

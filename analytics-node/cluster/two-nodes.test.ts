@@ -98,11 +98,8 @@ const ingest = async (node: AnalyticsNode, records: readonly LogRecord[]) => {
 const ledgerRun = async (node: AnalyticsNode) =>
   (await (await node.app.request('/ledger/run', { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })).json()) as { sent: number; pending: number; skipped?: string };
 
-/**
- * The same case over ClickHouse (chdb, an optional dependency) with CLUSTER_TEST_CHDB=1: not
- * yet by default, because the node's start-up rollup rebuild (queries.ts) still speaks DuckDB.
- */
-const chdbWanted = process.env.CLUSTER_TEST_CHDB === '1' && (await import('chdb').then(() => true, () => false));
+/** The same case over ClickHouse (chdb, an optional dependency: skipped only where it is not installed). */
+const chdbWanted = await import('chdb').then(() => true, () => false);
 
 describe.each([
   { engine: 'DuckDB', spec: (directory: string) => path.join(directory, 'shared.duckdb'), skip: false },
