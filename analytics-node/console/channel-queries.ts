@@ -17,9 +17,11 @@ const COMPONENT_NAMES = ['margin', 'ttft', 'throughput', 'reliability', 'load'] 
 const DUCKDB_COMPONENTS = `SELECT c.channel_id AS channel_id, ${COMPONENT_NAMES.map((name) => `avg(c.components.${name}) AS ${name}`).join(', ')}
   FROM (SELECT unnest(from_json(candidates, ${COMPONENTS_TYPE})) AS c FROM decisions WHERE ts >= $1)
   WHERE c.components IS NOT NULL GROUP BY ALL`;
+// The node's store keeps `candidates` Nullable (JSON text, absent for a record without a
+// decision) and a decision stored by two nodes twice until a merge: FINAL, and no NULL into arrays.
 const CLICKHOUSE_COMPONENTS = `SELECT JSONExtractString(c, 'channel_id') AS channel_id,
     ${COMPONENT_NAMES.map((name) => `avg(JSONExtract(c, 'components', '${name}', 'Nullable(Float64)')) AS ${name}`).join(', ')}
-  FROM (SELECT arrayJoin(JSONExtractArrayRaw(candidates)) AS c FROM decisions WHERE ts >= $1)
+  FROM (SELECT arrayJoin(JSONExtractArrayRaw(assumeNotNull(candidates))) AS c FROM decisions FINAL WHERE ts >= $1 AND candidates IS NOT NULL)
   WHERE JSONHas(c, 'components') GROUP BY channel_id`;
 
 interface LogChannelRow {

@@ -8,11 +8,9 @@ import type { LogStore } from '../log-store';
 
 export type SqlDialect = 'duckdb' | 'clickhouse';
 
-/** What a store may offer besides LogStore: its dialect, and a raw result stream for exports. */
-export interface DialectStore {
+/** The dialect, for test stores that predate LogStore.dialect (console/test-store.ts). */
+interface DialectStore {
   dialect?: SqlDialect;
-  /** ClickHouse: the rows of `sql` in a ClickHouse output format (`CSVWithNames`, `Parquet`), streamed. */
-  exportStream?(sql: string, values: readonly DuckDBValue[], format: 'CSVWithNames' | 'Parquet'): Promise<ReadableStream<Uint8Array>>;
 }
 
 /**
@@ -89,6 +87,11 @@ export function dialectOf(store: LogStore): SqlDialect {
   return (store as DialectStore).dialect ?? 'duckdb';
 }
 
+/** A console read with the dialect's settings (what `ConsoleSql.query` sends), for a statement run otherwise (exports). */
+export function withConsoleSettings(store: LogStore, sql: string): string {
+  return dialectOf(store) === 'clickhouse' ? `${sql}\n${CLICKHOUSE_SETTINGS}` : sql;
+}
+
 const cache = new WeakMap<LogStore, ConsoleSql>();
 
 /** The helpers for a store's dialect (one object per store). */
@@ -99,7 +102,7 @@ export function consoleSql(store: LogStore): ConsoleSql {
   found = {
     ...(clickhouse ? CLICKHOUSE : DUCKDB),
     query: clickhouse
-      ? (sql, values) => store.query(`${sql}\n${CLICKHOUSE_SETTINGS}`, values)
+      ? (sql, values) => store.query(withConsoleSettings(store, sql), values)
       : (sql, values) => store.query(sql, values),
   };
   cache.set(store, found);

@@ -3,7 +3,8 @@
 // write never races an ingest batch.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { LogStore } from '../log-store';
-import { consoleSql, type SqlDialect } from './console-sql';
+import { tableExistsSql } from '../store/dialect';
+import { consoleSql, dialectOf, type SqlDialect } from './console-sql';
 
 export type SqlWriter = (sql: string, values?: DuckDBValue[]) => Promise<void>;
 
@@ -88,9 +89,7 @@ export async function createConsoleTables(write: SqlWriter, dialect: SqlDialect 
 
 /** Whether a table exists (the `decisions` table is another module's and may be absent). */
 export async function tableExists(store: LogStore, name: string): Promise<boolean> {
-  const rows = await consoleSql(store).query<{ n: number }>(
-    `SELECT count(*)::DOUBLE AS n FROM information_schema.tables WHERE table_name = $1`,
-    [name],
-  );
+  // ClickHouse: in this store's database only (information_schema lists every database's tables).
+  const rows = await consoleSql(store).query<{ n: number }>(tableExistsSql(dialectOf(store)), [name]);
   return (rows[0]?.n ?? 0) > 0;
 }

@@ -1,6 +1,8 @@
-// CSV and Parquet exports written by DuckDB itself (COPY … TO), then streamed and deleted.
-// COPY takes no bound parameters, so the filter's values are inlined as SQL literals here,
-// from already-validated filters: numbers must be finite, strings are quoted with '' doubled.
+// CSV and Parquet exports written by the engine itself. DuckDB: COPY … TO a temporary file,
+// then streamed and deleted; COPY takes no bound parameters, so the filter's values are
+// inlined as SQL literals here, from already-validated filters: numbers must be finite,
+// strings are quoted with '' doubled. ClickHouse: the store streams the output format
+// (LogStore.exportStream) with the values bound as query parameters.
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { LogStore } from '../log-store';
-import type { DialectStore } from './console-sql';
+import { withConsoleSettings } from './console-sql';
 
 export type ExportFormat = 'csv' | 'parquet';
 
@@ -38,9 +40,8 @@ const HEADERS = (format: ExportFormat, name: string) => ({
 
 export async function exportResponse(store: LogStore, select: string, values: readonly DuckDBValue[], format: ExportFormat, name: string): Promise<Response> {
   // ClickHouse writes the file format itself and the store streams it (no temporary file).
-  const streaming = (store as DialectStore).exportStream;
-  if ((store as DialectStore).dialect === 'clickhouse' && streaming !== undefined) {
-    const body = await streaming.call(store, select, values, format === 'csv' ? 'CSVWithNames' : 'Parquet');
+  if (store.exportStream !== undefined) {
+    const body = await store.exportStream(withConsoleSettings(store, select), values, format === 'csv' ? 'CSVWithNames' : 'Parquet');
     return new Response(body, { headers: HEADERS(format, name) });
   }
   const directory = await mkdtemp(path.join(tmpdir(), 'switchboard-export-'));

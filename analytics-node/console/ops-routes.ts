@@ -7,6 +7,7 @@ import type { LogStore } from '../log-store';
 import { firstIssue } from '../schemas';
 import { channelTimeline, channelsReport } from './channel-queries';
 import { apiError, type ConsoleEnv } from './console-env';
+import { consoleSql } from './console-sql';
 import { economics, negativeMargin, type CachePrices } from './economics-queries';
 import { exportResponse } from './export-file';
 import { recentIncidents } from './incidents';
@@ -110,7 +111,9 @@ export function opsRoutes(options: OpsRoutesOptions): Hono<ConsoleEnv> {
     if (!query.ok) return query.response;
     const { format, ...filter } = query.value;
     const { where, values } = filterSql(filter);
-    return exportResponse(store, `SELECT ${LOG_ROW_COLUMNS} FROM log WHERE ${where} ORDER BY ts_start DESC, request_id DESC, attempt DESC`, values, format, 'attempts');
+    // The deduplicated log (ClickHouse: FINAL), so a record two nodes stored is exported once.
+    const log = consoleSql(store).log;
+    return exportResponse(store, `SELECT ${LOG_ROW_COLUMNS} FROM ${log} WHERE ${where} ORDER BY ts_start DESC, request_id DESC, attempt DESC`, values, format, 'attempts');
   });
   route.get('/api/ops/requests/:id', async (c) => {
     const detail = await requestDetail(store, c.req.param('id'));

@@ -7,15 +7,14 @@ import { temporaryDirectory } from '../test-support';
 import { createConsoleTables, writerOf } from './console-tables';
 import { dialectOf } from './console-sql';
 import { ConsoleSessionStore, RECHECK_MS } from './session-store';
-import { chdbStore } from './test-store-chdb';
-import { directStore } from './test-store';
+import { consoleTestStore } from './test-store';
 
 const temporary = temporaryDirectory();
 let store: LogStore;
 let clock = Date.UTC(2026, 10, 20, 12);
 
 beforeAll(async () => {
-  store = process.env.CONSOLE_TEST_STORE === 'chdb' ? await chdbStore(`${temporary.dbPath}.chdb`) : await directStore(temporary.dbPath);
+  store = await consoleTestStore(temporary.dbPath);
   await createConsoleTables(writerOf(store), dialectOf(store));
 });
 afterAll(async () => {

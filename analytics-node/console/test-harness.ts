@@ -1,5 +1,5 @@
 // Tests only: the console's routes over a direct DuckDB store (or, with
-// CONSOLE_TEST_STORE=chdb, ClickHouse in-process) and a fake worker that keeps users and keys
+// CONSOLE_TEST_STORE=chdb, the node's ClickHouse store in-process) and a fake worker that keeps users and keys
 // in memory (the same JSON shapes as the worker's internal per-user routes).
 import { Hono } from 'hono';
 import type { ScoreTable } from '../../worker/core/types';
@@ -9,8 +9,7 @@ import type { Session } from './api-types';
 import type { LogStore } from '../log-store';
 import { createConsole, type ConsoleServer } from './console-app';
 import { SignInLimits } from './sign-in-limits';
-import { directStore } from './test-store';
-import { chdbStore } from './test-store-chdb';
+import { consoleTestStore } from './test-store';
 import type { WorkerCall } from './worker-client';
 
 export const ADMIN_KEY = 'console-test-admin-key';
@@ -32,9 +31,9 @@ export interface Harness {
 /** The fake worker's view of a user's one key (`key-<user>`). */
 const keyView = (userId: string) => ({ id: `key-${userId}`, user: userId, name: 'k', prefix: 'sk-sb-ab', status: 'active', last_used_at: null });
 
-export async function harness(dbPath = temporaryDirectory().dbPath): Promise<Harness> {
+export async function harness(dbPath = temporaryDirectory().dbPath, openStore: (dbPath: string) => Promise<LogStore> = consoleTestStore): Promise<Harness> {
   // The same directory reopens the same store (sessions and invites survive a restart).
-  const store: LogStore = process.env.CONSOLE_TEST_STORE === 'chdb' ? await chdbStore(`${dbPath}.chdb`) : await directStore(dbPath);
+  const store: LogStore = await openStore(dbPath);
   const users = new Map([['alice', { status: 'active' }], ['bob', { status: 'active' }]]);
   const calls: WorkerCall[] = [];
   const revokedAdmins = new Set<string>();
@@ -83,7 +82,7 @@ export async function harness(dbPath = temporaryDirectory().dbPath): Promise<Har
     close: () => store.close(),
     async reopen() {
       await store.close();
-      return harness(dbPath);
+      return harness(dbPath, openStore);
     },
   };
   return self;

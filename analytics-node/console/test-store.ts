@@ -1,11 +1,38 @@
-// Tests only: a LogStore straight on DuckDB (one connection, one statement at a time), so the
-// console's tests do not depend on how the production store schedules its work.
+// Tests only: the console's store. DuckDB: a LogStore straight on DuckDB (one connection, one
+// statement at a time), so the console's tests do not depend on how the production store
+// schedules its work. ClickHouse (CONSOLE_TEST_STORE=chdb): the node's own store on chdb.
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { LogRecord } from '../../worker/core/types';
-import type { LogStore } from '../log-store';
+import { openLogStore, type LogStore } from '../log-store';
 import { CREATE_LOG_TABLE, appendLogRecord } from '../log-table';
 import { RollupMaintenance } from './rollup-maintenance';
 import { appendPendingRecord, ensureRollups } from './rollup-tables';
+
+/** The store the console's tests run on: CONSOLE_TEST_STORE=chdb, else DuckDB (directStore). */
+export function consoleTestStore(dbPath: string): Promise<LogStore> {
+  return process.env.CONSOLE_TEST_STORE === 'chdb' ? chdbTestStore(dbPath) : directStore(dbPath);
+}
+
+let chdbDirectory: string | null = null;
+
+/**
+ * The node's ClickHouse store on chdb for a test's DuckDB path. chdb binds one data directory
+ * per process, so every store of this process lives in one directory (removed at exit), each
+ * path in a database of its own: the same path opens the same database again (a restart).
+ */
+export function chdbTestStore(dbPath: string): Promise<LogStore> {
+  if (chdbDirectory === null) {
+    const directory = path.join(tmpdir(), `console-tests-chdb-${process.pid}`);
+    process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+    chdbDirectory = directory;
+  }
+  const database = `console_${createHash('sha256').update(path.resolve(dbPath)).digest('hex').slice(0, 16)}`;
+  return openLogStore(`chdb:${chdbDirectory}?database=${database}`);
+}
 
 export async function directStore(dbPath: string): Promise<LogStore & { rebuildRollups(): Promise<void> }> {
   const instance = await DuckDBInstance.create(dbPath);

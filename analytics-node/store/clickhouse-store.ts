@@ -4,6 +4,7 @@
 // appends run one at a time), then inserts the rest with the batch id as
 // insert_deduplication_token; what two nodes still store twice collapses in the
 // ReplacingMergeTree, and reads that money depends on use FINAL (dialect.ts logSource).
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { LogRecord } from '../../worker/core/types';
 import { recordsOf } from '../ingest/ingest-group';
@@ -11,7 +12,7 @@ import { SerialQueue } from '../ingest/serial-queue';
 import { batchIdOfBody, batchIdOfRecords } from './batch-id';
 import { decisionRow, logRow } from './clickhouse-rows';
 import { clickHouseSchema, quoteIdentifier } from './clickhouse-schema';
-import type { BodyOutcome, LogStore, BoundValues } from './log-store';
+import type { BodyOutcome, BoundValues, ExportStreamFormat, LogStore } from './log-store';
 import { rewritePlaceholders } from './placeholders';
 import type { StoreSpec } from './store-spec';
 import { windowStatsOf } from './window-stats';
@@ -31,6 +32,15 @@ const CALLER_WRITE_SETTINGS: ClickHouseSettings = {
   ...SETTINGS,
   default_table_engine: 'MergeTree',
   create_table_empty_primary_key_by_default: 1,
+};
+/**
+ * Exports: NULL as an empty CSV field (as DuckDB's COPY writes it, not ClickHouse's `\N`),
+ * Parquet compressed with zstd (as the DuckDB export).
+ */
+const EXPORT_SETTINGS: ClickHouseSettings = {
+  ...SETTINGS,
+  format_csv_null_representation: '',
+  output_format_parquet_compression_method: 'zstd',
 };
 /** Keys per existence check (they travel as one Array(String) parameter). */
 const KEYS_PER_CHECK = 2_000;
@@ -120,6 +130,11 @@ export async function openClickHouseStore(spec: ClickHouseSpec): Promise<LogStor
     },
     windowStats: (fromMs, toMs) => windowStatsOf(run, 'clickhouse', fromMs, toMs),
     query: run,
+    async exportStream(sql: string, values: BoundValues, format: ExportStreamFormat) {
+      const { sql: rewritten, params } = rewritePlaceholders(sql, values);
+      const result = await client.exec({ query: `${rewritten}\nFORMAT ${format}`, query_params: params, clickhouse_settings: EXPORT_SETTINGS });
+      return Readable.toWeb(result.stream) as ReadableStream<Uint8Array>;
+    },
     write: (sql, values) => write(sql, values),
     rowCount: () => rows,
     // Every insert is synchronous (no async_insert): once it returned, it is stored.

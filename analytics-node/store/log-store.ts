@@ -21,6 +21,9 @@ export type SqlValue = string | number | bigint | boolean | null;
  */
 export type BoundValues = readonly SqlValue[] | readonly DuckDBValue[];
 
+/** A ClickHouse output format for an export: CSV with a header row, or Parquet. */
+export type ExportStreamFormat = 'CSVWithNames' | 'Parquet';
+
 export interface IngestResult {
   /** The records stored by this call, in input order (duplicates left out). */
   stored: LogRecord[];
@@ -49,6 +52,12 @@ export interface LogStore {
   windowStats(fromMs: number, toMs: number): Promise<WindowStats[]>;
   /** Runs a read-only query; rows as JSON-friendly objects (64-bit integers may be strings: cast in SQL). */
   query<Row = Record<string, unknown>>(sql: string, values?: BoundValues): Promise<Row[]>;
+  /**
+   * ClickHouse only: the rows of a SELECT written by the engine in an output format (CSV with
+   * names and NULL as an empty field, or zstd Parquet), as a byte stream. DuckDB has none: its
+   * exports are written by `COPY … TO` a file (console/export-file.ts).
+   */
+  exportStream?(sql: string, values: BoundValues, format: ExportStreamFormat): Promise<ReadableStream<Uint8Array>>;
   /** Runs a statement that changes something (DDL, INSERT, UPDATE, DELETE). */
   write(sql: string, values?: BoundValues): Promise<void>;
   /** Rows in `log` as this process knows them (at open, plus what it stored since). */

@@ -1,4 +1,5 @@
-// No credential leaks: client API keys and upstream credentials never appear in DuckDB, in
+// No credential leaks: client API keys and upstream credentials never appear in the analytics
+// store (DuckDB, or ClickHouse's chdb folder when the stack runs with ANALYTICS_STORE=chdb), in
 // D1 (upstream credentials are sealed with CREDENTIALS_KEY there: not even the `channels`
 // table or the WAL holds one), in the durable objects' storage, in any response of the worker
 // or the analytics node, in the worker's output or in the admin CLI's. Named zz- so that,
@@ -13,6 +14,7 @@ import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyLiveFolder, scanChdbText } from '../../analytics-node/store/chdb-text-scan';
 import { flushLogs, MAIN_KEY, stack, waitFor } from './helpers';
 
 interface Secret {
@@ -200,8 +202,13 @@ describe('secrets stay secret', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('DuckDB holds no credential (every text column, and the raw file with its WAL)', async () => {
-    const source = path.join(stack().dataDir, 'analytics.duckdb');
+  it('the analytics store holds no credential (every text column, and the raw files: DuckDB with its WAL, or the chdb folder)', async () => {
+    const store = stack().analyticsStore;
+    if (store.kind === 'chdb') {
+      expect(await chdbFindings(store.path)).toEqual({ raw: [], columns: [] });
+      return;
+    }
+    const source = store.path;
     const copy = path.join(scratch, 'analytics.duckdb');
     await fs.copyFile(source, copy);
     await fs.copyFile(`${source}.wal`, `${copy}.wal`).catch(() => undefined);
@@ -277,3 +284,17 @@ describe('secrets stay secret', () => {
     expect(await rawFindings(path.join(stack().dataDir, 'durable-objects'), () => true)).toEqual([]);
   });
 });
+
+/**
+ * The chdb folder, copied while the node runs: its raw files, then every String column of
+ * every table through chdb itself, because ClickHouse compresses column files (LZ4), where a
+ * raw scan can miss a value.
+ */
+async function chdbFindings(folder: string): Promise<{ raw: string[]; columns: string[] }> {
+  const copy = path.join(scratch, 'analytics.chdb');
+  await copyLiveFolder(folder, copy);
+  const raw = await rawFindings(copy, () => true);
+  const scan = await scanChdbText(copy, secrets);
+  expect(scan.logRows).toBeGreaterThan(0);
+  return { raw, columns: scan.findings };
+}
