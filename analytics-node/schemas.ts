@@ -20,7 +20,7 @@ export const decisionCandidateSchema = z.object({
   channel_id: identifier,
   model: identifier,
   components: z
-    .object({ margin: finite, ttft: finite, throughput: finite, reliability: finite, load: finite })
+    .object({ margin: finite, ttft: finite, throughput: finite, reliability: finite, load: finite, affinity: finite.optional() })
     .optional(),
   utility: finite,
   probability,

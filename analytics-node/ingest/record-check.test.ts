@@ -16,7 +16,7 @@ const decision: DecisionRecord = {
   score_version: 12,
   total_candidates: 3,
   candidates: [
-    { channel_id: 'a', model: 'm', components: { margin: 0.5, ttft: 0.9, throughput: 0.7, reliability: 1, load: 0.1 }, utility: 0.81, probability: 0.62 },
+    { channel_id: 'a', model: 'm', components: { margin: 0.5, ttft: 0.9, throughput: 0.7, reliability: 1, load: 0.1, affinity: 0.2 }, utility: 0.81, probability: 0.62 },
     { channel_id: 'b', model: 'm', utility: 0.4, probability: 0, rejected: 'down' },
   ],
   plan: ['a', 'c'],
@@ -27,7 +27,7 @@ const decision: DecisionRecord = {
 const RECORD_KEYS = [...Object.keys(makeRecord()), 'conversation', 'cache_state', 'hedge'];
 const DECISION_PATHS = [
   'mode', 'rule', 'temperature', 'exploration', 'weights', 'weights.ttft', 'score_version', 'total_candidates',
-  'candidates', 'candidates.0', 'candidates.0.components', 'candidates.0.components.load', 'candidates.0.probability',
+  'candidates', 'candidates.0', 'candidates.0.components', 'candidates.0.components.load', 'candidates.0.components.affinity', 'candidates.0.probability',
   'candidates.1.rejected', 'candidates.1.channel_id', 'plan', 'plan.0', 'reason',
 ];
 

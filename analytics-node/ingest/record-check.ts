@@ -170,12 +170,15 @@ function checkCandidate(value: unknown): DecisionCandidate | null {
       !isFiniteNumber(components.ttft) ||
       !isFiniteNumber(components.throughput) ||
       !isFiniteNumber(components.reliability) ||
-      !isFiniteNumber(components.load)
+      !isFiniteNumber(components.load) ||
+      (components.affinity !== undefined && !isFiniteNumber(components.affinity))
     ) {
       return null;
     }
     const { margin, ttft, throughput, reliability, load } = components;
     copy = { channel_id: channelId, model, components: { margin, ttft, throughput, reliability, load }, utility, probability };
+    // A conversation's warm-cache credit (worker/core/routing/objective-affinity.ts).
+    if (components.affinity !== undefined) copy.components!.affinity = components.affinity;
   }
   if (value.rejected !== undefined) copy.rejected = value.rejected as string;
   return copy;

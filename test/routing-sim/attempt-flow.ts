@@ -38,6 +38,7 @@ interface LiveAttempt {
   /** The channel held the conversation's whole previous prompt when the attempt started. */
   warm: boolean;
   cancelled: boolean;
+  role: 'single' | 'primary' | 'hedge';
 }
 
 /** What a flow reads and writes of its run (engine.ts). */
@@ -91,7 +92,7 @@ export function startAttempt(context: FlowContext, request: SimRequest, role: 's
     context.timeout_ms,
     cache.ttftFactor(cached, input),
   );
-  const attempt: LiveAttempt = { request, candidate, channel, start: now, outcome, cached, warm, cancelled: false };
+  const attempt: LiveAttempt = { request, candidate, channel, start: now, outcome, cached, warm, cancelled: false, role };
   channel.in_flight++;
   router.started(channel.id, now);
   request.live.push(attempt);
@@ -136,9 +137,14 @@ function cancel(context: FlowContext, attempt: LiveAttempt): void {
   attempt.channel.in_flight--;
   request.live.splice(request.live.indexOf(attempt), 1);
   const router = context.routers[request.isolate]!;
+  // A primary overtaken by its hedge had no first token well past its channel's usual TTFT:
+  // the router hears a timeout (as the worker's live signals do, pipeline/hedging.ts), so a
+  // hanging channel still trips its breaker while hedges hide the hang from callers. A losing
+  // hedge started late and says nothing about its channel.
+  const errorClass = attempt.role === 'primary' ? 'timeout' : 'cancelled';
   router.ended(
     attempt.channel.id,
-    { ok: false, error_class: 'cancelled', ttft_ms: null, duration_ms: now - attempt.start, output_tokens: 0 },
+    { ok: false, error_class: errorClass, ttft_ms: null, duration_ms: now - attempt.start, output_tokens: 0 },
     now,
   );
   // Cancelled before its first token: the prompt it read in is billed, no output.

@@ -24,10 +24,11 @@ const SCENARIOS: { file: string; duration_s: number }[] = [
 
 /**
  * What economy's margin (cache discounts included) reaches against the best baseline on the
- * conversation scenarios. Issue 14 asks 1.15; measured 1.08–1.14 (docs/routing.md explains
- * why), so the test holds the router to what it honestly does, and fails if that slips.
+ * conversation scenarios. Issue 14 asks 1.15; full-length runs measure 1.17, 1.13 and 1.15
+ * (docs/routing.md explains the gap on conversations-cheaper-channel), so the test holds the
+ * router to what it does on the shortened runs too, and fails if that slips.
  */
-const ECONOMY_OVER_BEST_BASELINE = 1.05;
+const ECONOMY_OVER_BEST_BASELINE = 1.1;
 
 const isBaseline = (row: StrategyReport): boolean => !row.name.startsWith('switchboard:');
 

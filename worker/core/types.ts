@@ -131,7 +131,15 @@ export interface DecisionCandidate {
   channel_id: string;
   model: string;
   /** Normalised components in [0, 1], higher is better; absent for a candidate a hard constraint removed (one placed last as `down` keeps them). */
-  components?: { margin: number; ttft: number; throughput: number; reliability: number; load: number };
+  components?: {
+    margin: number;
+    ttft: number;
+    throughput: number;
+    reliability: number;
+    load: number;
+    /** A conversation's request only: what the prompt-cache terms add to the utility (issue 14; the explanation's `aff=`). */
+    affinity?: number;
+  };
   utility: number;
   /** Probability of being chosen first. */
   probability: number;

@@ -23,6 +23,9 @@ export type AttemptResult =
   /** The stream has its first token; the report arrives when it ends. */
   | { kind: 'streaming'; candidate: Candidate; body: ReadableStream<Uint8Array>; report: Promise<AttemptReport> };
 
+/** The abort reason of a primary its hedge overtook before its first token (hedging.ts). */
+export const OVERTAKEN_PRIMARY = 'switchboard: primary overtaken by its hedge';
+
 /**
  * `signal` cancels the attempt (a hedge race it lost, hedging.ts): whatever it was doing ends
  * as a failure of class 'cancelled' whose input is costed as an estimate (the upstream read the
@@ -54,7 +57,10 @@ export async function runAttempt(
       report.usage = meter(null, context.inbound, 0).usage;
       report.usage_estimated = true;
     }
-    context.live.end(candidate.channel_id, liveOutcomeOf(report), report.ended_at);
+    // The log keeps 'cancelled'; the channel's live signals hear a primary its hedge overtook
+    // before any answer as a timeout (hedging.ts), so a hang still opens the breaker.
+    const overtaken = cancelled && signal?.reason === OVERTAKEN_PRIMARY;
+    context.live.end(candidate.channel_id, overtaken ? { ok: false, error_class: 'timeout' } : liveOutcomeOf(report), report.ended_at);
     return { kind: 'failed', failure, report };
   };
 

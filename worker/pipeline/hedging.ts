@@ -9,7 +9,7 @@ import type { Candidate } from '../core/types';
 import type { UpstreamRequest } from '../protocols/types';
 import { HedgeBudget } from '../core/routing/hedge';
 import { usageCost } from '../core/metering';
-import { runAttempt, type AttemptContext, type AttemptResult } from './attempt';
+import { OVERTAKEN_PRIMARY, runAttempt, type AttemptContext, type AttemptResult } from './attempt';
 import type { AttemptReport } from './attempt-report';
 
 /**
@@ -67,7 +67,10 @@ export async function runHedged(first: AttemptLeg, context: AttemptContext, setu
     setup.record(result.report);
     return { result: tagged(await other.result, other.role), hedged: true };
   }
-  other.control.abort();
+  // A primary overtaken by its hedge had no first token well past its channel's usual TTFT:
+  // its live signals hear a timeout (attempt.ts), so a hanging channel still trips its breaker
+  // while hedges hide the hang from callers. A losing hedge started late: plain cancellation.
+  other.control.abort(other.role === 'primary' ? OVERTAKEN_PRIMARY : undefined);
   setup.waitUntil(other.result.then(async (lost) => {
     const report = await loserReport(tagged(lost, other.role));
     setup.record(report);

@@ -124,8 +124,12 @@ function firstProbabilities(workspace: Workspace, modelIndex: number, tier: numb
   // plain softmax decides, the warm channel keeping its credited odds.
   const stays = warm >= 0 && data[warm * WIDTH + UTILITY]! >= bestOther;
   const members = length;
+  // Exploration is spent on requests with no warm cache only: sampling a thin channel for a
+  // warm conversation throws its cache away (the turn is billed cold, and so is the move
+  // back), while a new conversation's first turn costs the same wherever it goes. Probes and
+  // recoveries (breakers) still take their shares: they are about a channel's health.
   const exploration =
-    explorers > 0 && explorers < members
+    warm < 0 && explorers > 0 && explorers < members
       ? Math.min(settings.exploration_cap, ROUTING_CONSTANTS.exploration_per_channel * explorers)
       : 0;
   const probeScale = probes > ROUTING_CONSTANTS.probe_total_cap ? ROUTING_CONSTANTS.probe_total_cap / probes : 1;

@@ -15,6 +15,7 @@ import {
   rowHas,
   rowTier,
   rowValue,
+  round4,
   type PlanRows,
 } from './rows';
 import type { Plan, PlanSummary } from './types';
@@ -40,8 +41,8 @@ export function decisionRecordOf(plan: Plan, score_version: number): DecisionRec
 }
 
 /**
- * The affinity term, for the record's reader (DecisionCandidate.components has no slot for
- * it): whether the conversation stayed on its warm channel, and what the warm cache added.
+ * The affinity term in words, for the record's reader (each candidate's number is in its
+ * components.affinity): whether the conversation stayed on its warm channel, and what the warm cache added.
  */
 function affinityNote(plan: Plan, rows: PlanRows | undefined): string {
   if (rows === undefined) return '';
@@ -76,6 +77,11 @@ function decisionCandidate(rows: PlanRows, row: number): DecisionCandidate {
     model: candidate.model,
     ...rowScores(rows, row),
   };
+  // The prompt-cache term, where the request continues a conversation (as the explanation's aff=).
+  const affinity = rowValue(rows, row, ROW_AFFINITY);
+  if (entry.components !== undefined && (affinity !== 0 || rowHas(rows, row, WARM_CACHE))) {
+    entry.components.affinity = round4(affinity);
+  }
   // Still in the plan, but only after every healthy channel: breaker open, reported down or hanging.
   if (tier === UNHEALTHY) entry.rejected = 'down';
   return entry;

@@ -10,12 +10,21 @@ describe('hedge delay', () => {
     expect(hedgeEnabled({ mode: 'performance', max_attempts: 3, hedge: false })).toBe(false);
   });
 
-  it('waits for the channel\'s own p90 TTFT, falling back to p95, then 2 × p50', () => {
+  it('by default (performance mode) waits past the body of the TTFT, so that only a tail is hedged', () => {
     const policy = { mode: 'performance' as const, max_attempts: 3 };
+    expect(hedgeDelayMs(score('a', { ttft_p90_ms: 640, ttft_p95_ms: 700 }), policy)).toBe(HEDGE_CONSTANTS.tail_factor * 700);
+    // A p95 resting on too few attempts says nothing about a tail: no default hedge.
+    expect(hedgeDelayMs(score('a', { ttft_p95_ms: 700, samples: HEDGE_CONSTANTS.min_samples - 1 }), policy)).toBeNull();
+    expect(hedgeDelayMs(score('a', { ttft_p90_ms: 640, ttft_p95_ms: null }), policy)).toBeNull();
+  });
+
+  it('when asked (hedge: true) waits for the channel\'s own p90 TTFT, falling back to p95, then 2 × p50', () => {
+    const policy = { mode: 'performance' as const, max_attempts: 3, hedge: true };
     expect(hedgeDelayMs(score('a', { ttft_p90_ms: 640 }), policy)).toBe(640);
     expect(hedgeDelayMs(score('a', { ttft_p90_ms: null, ttft_p95_ms: 700 }), policy)).toBe(700);
     expect(hedgeDelayMs(score('a', { ttft_p95_ms: null, ttft_p50_ms: 300 }), policy)).toBe(600);
     expect(hedgeDelayMs(score('a', { ttft_p90_ms: 5 }), policy)).toBe(HEDGE_CONSTANTS.min_delay_ms);
+    expect(hedgeDelayMs(score('a', { ttft_p90_ms: 640, samples: 3 }), { mode: 'balanced', max_attempts: 3, hedge: true })).toBe(640);
   });
 
   it('does not hedge without numbers or when the policy says no', () => {

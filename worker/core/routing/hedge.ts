@@ -1,5 +1,5 @@
-// Hedged requests (issue 14): when the first channel has produced no token by its own p90
-// TTFT, start the next attempt of the plan; the first to produce a token wins and the other
+// Hedged requests (issue 14): when the first channel has produced no token by its hedge
+// delay, start the next attempt of the plan; the first to produce a token wins and the other
 // is cancelled (its tokens so far are logged and costed). The extra spend is capped by an
 // isolate-local, time-windowed budget, as a share of requests and as a share of cost. Pure:
 // the clock is injected.
@@ -9,8 +9,20 @@ import type { RoutingPolicy } from './types';
 export const HEDGE_CONSTANTS = {
   /** Never hedge sooner than this: below it a hedge mostly duplicates healthy requests. */
   min_delay_ms: 50,
-  /** Without a p90, the p95 (a later, cheaper trigger); without either, this × p50. */
+  /** Asked-for hedging without a p90: the p95 (a later, cheaper trigger); without either, this × p50. */
   p50_factor: 2,
+  /**
+   * Default hedging (performance mode, not asked for) waits this × the channel's p95 TTFT.
+   * The pushed quantiles stop at p95 and a tail of a few percent lies beyond it, so no ratio
+   * of them can see one (heavy-tail.json: p90/p50 is 1.25 with a 3% Pareto tail, as on
+   * fleets with none). Waiting past the body is the test itself: a channel whose first
+   * tokens have no tail (uniform or log-normal jitter keeps nearly all of them under
+   * 1.5 × p95) is almost never hedged, and the requests that do get this far are in a tail
+   * (or a hang), where a fresh attempt answers much sooner than the one waiting.
+   */
+  tail_factor: 1.5,
+  /** Default hedging needs a p95 resting on at least this many attempts: a thin one says nothing about a tail. */
+  min_samples: 20,
 } as const;
 
 /** Hedging is on when the policy says so; absent, in `performance` mode only. */
@@ -22,15 +34,27 @@ export function hedgeEnabled(policy: RoutingPolicy): boolean {
  * How long to wait for the first attempt's first token before starting the next attempt, ms;
  * null: do not hedge (off by policy, or nothing known about the channel's TTFT — without a
  * number, "slow" has no meaning and a guess would hedge healthy requests).
+ *
+ * Asked for (`hedge: true`): at the channel's own p90, always (within the budget): the
+ * caller buys a lower tail with ~10% more attempts. By default (performance mode): only
+ * where it can pay, at tail_factor × p95 with enough samples (see HEDGE_CONSTANTS).
  */
 export function hedgeDelayMs(score: ChannelScore | undefined, policy: RoutingPolicy): number | null {
   if (!hedgeEnabled(policy) || score === undefined) return null;
+  if (policy.hedge !== true) return tailDelayMs(score);
   const trigger =
     positive(score.ttft_p90_ms) ??
     positive(score.ttft_p95_ms) ??
     (positive(score.ttft_p50_ms) === null ? null : HEDGE_CONSTANTS.p50_factor * score.ttft_p50_ms!);
   if (trigger === null) return null;
   return Math.max(HEDGE_CONSTANTS.min_delay_ms, trigger);
+}
+
+/** The default trigger: past the body of the channel's TTFT, so that only a tail is hedged. */
+function tailDelayMs(score: ChannelScore): number | null {
+  const p95 = positive(score.ttft_p95_ms);
+  if (p95 === null || !(score.samples >= HEDGE_CONSTANTS.min_samples)) return null;
+  return Math.max(HEDGE_CONSTANTS.min_delay_ms, HEDGE_CONSTANTS.tail_factor * p95);
 }
 
 function positive(value: number | null | undefined): number | null {

@@ -26,6 +26,17 @@ describe('conversation affinity', () => {
     expect(firstShare('a', warmOnA, { policy: { mode: 'economy' } })).toBeGreaterThan(0.95);
   });
 
+  it('spends exploration on requests with no warm cache only', () => {
+    // c has no score: a stale-or-thin channel the exploration share is for.
+    const withThin = [...fleet, candidate('c', { cost: cached })];
+    const share = (conversation: ConversationContext | undefined) =>
+      plan({ ...planInput(withThin, { input_tokens: 9000, scores: [score('a'), score('b')] }), ...(conversation ? { conversation } : {}) })
+        .explanation.find((entry) => entry.channel_id === 'c')!.probability;
+    expect(share(undefined)).toBeGreaterThan(0.01);
+    expect(share({ ...warmOnA, last_channel_id: null, last_served_at: null })).toBeGreaterThan(0.01);
+    expect(share(warmOnA)).toBe(0);
+  });
+
   it('shows the affinity term in the explanation, the debug header and the decision record', () => {
     const routed = plan({ ...planInput(fleet, { input_tokens: 9000 }), conversation: warmOnA });
     const a = routed.explanation.find((entry) => entry.channel_id === 'a')!;
@@ -33,6 +44,12 @@ describe('conversation affinity', () => {
     expect(formatExplanation(routed)).toMatch(/a@m p=[^|]* aff=\./);
     expect(routed.attempts[0]!.channel_id).toBe('a');
     expect(decisionRecordOf(routed, 3).reason).toMatch(/; warm cache on a kept \(affinity \+0\.\d+\)$/);
+    // The record's components carry the term too (the console's explorer shows them)…
+    const recorded = decisionRecordOf(routed, 3).candidates.find((entry) => entry.channel_id === 'a')!;
+    expect(recorded.components!.affinity).toBeCloseTo(a.components.affinity!, 4);
+    // …and only for a conversation's request.
+    const plain = decisionRecordOf(plan(planInput(fleet, { input_tokens: 9000 })), 3);
+    expect(plain.candidates.every((entry) => entry.components!.affinity === undefined)).toBe(true);
   });
 
   it('moves when another channel\'s advantage exceeds the cache it would lose', () => {
