@@ -63,8 +63,12 @@ describe('request log filters and CSV export', () => {
     await page.getByLabel('Model').fill('gpt-4o-mini');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/model=gpt-4o-mini/);
-    await page.getByTestId('requests-table').getByRole('cell', { name: 'gpt-4o-mini' }).first().waitFor();
-    expect(await page.getByTestId('requests-table').locator('tbody tr').count()).toBe(CALLS['gpt-4o-mini']);
+    // The unfiltered rows (gpt-4o-mini among them) stay on screen until the filtered page
+    // arrives: wait for the filtered set itself, not for any gpt-4o-mini cell.
+    const table = page.getByTestId('requests-table');
+    await expect.poll(async () => ({ rows: await table.locator('tbody tr').count(), text: await table.textContent() }), { timeout: 10_000 })
+      .toMatchObject({ rows: CALLS['gpt-4o-mini'] });
+    expect(await table.textContent()).not.toContain('claude-haiku');
   });
 
   it("exports every request, and the CSV's spend matches the usage API and the ledger", async () => {
