@@ -20,7 +20,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const pinning = !argv.includes('--no-pin');
 const listFlag = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
-const ALL: Section[] = ['latency', 'throughput', 'streams', 'router', 'analytics', 'loop', 'protocol', 'console'];
+const ALL: Section[] = ['latency', 'throughput', 'tail', 'streams', 'router', 'analytics', 'store', 'loop', 'protocol', 'console'];
 const only = listFlag('only') as Section[] | undefined;
 const skip = new Set(listFlag('skip') ?? []);
 const selected = ALL.filter((section) => (!only || only.includes(section)) && !skip.has(section));
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     ));
   }
 
-  for (const section of ['router', 'analytics'] as const) {
+  for (const section of ['router', 'analytics', 'store', 'tail'] as const) {
     if (!selected.includes(section)) continue;
     renderReport({ running: section, notes: {} });
     log(section);

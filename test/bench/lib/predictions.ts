@@ -33,6 +33,15 @@ export const PREDICTIONS = {
     'and item ids; passthroughs ~1–1.5 µs.)',
   console:
     '(2026-12-06, before the first run) The overview\'s first contentful paint on a warm stack ~150–300 ms (a ~400 KB bundle from the node on loopback, cached after the first load), its figures on screen ~300–600 ms (one overview query over a small log): under the 1 s goal.',
+  store:
+    '(2026-12-06, 0.4.0, written before the run, from the numbers the store\'s author measured on a busy machine) Through the LogStore API, ' +
+    '100k rows as /ingest bodies of 1,000: DuckDB ~20k rows/s, chdb ~12k (ClickHouse\'s JSONEachRow insert plus the key check that keeps ' +
+    'ingest idempotent), so chdb ≈ 0.6 × DuckDB; windowStats over a 5-minute window of 1M rows: DuckDB ~1.5 s, chdb ~2.4 s with FINAL ' +
+    '(≈ 1.6 × slower). A lone node scores from its in-memory rollups (< 10 ms) and only a clustered node pays the store query.',
+  tail:
+    '(2026-12-06, 0.4.0, written before the run) At 100 req/s the tree\'s worker adds p99 < 5 ms on a quiet machine, against +35–45 ms for ' +
+    'the baseline variant (the shipper, lease-chain, score and catalog fixes undone), because the stall came from the log shipper posting ' +
+    'two or three records per round trip (~20 posts/s) and the lease chain\'s forced close; at 250 req/s both are dominated by the two shared cores.',
 } as const;
 
 export type Section = keyof typeof PREDICTIONS;

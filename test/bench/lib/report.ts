@@ -6,7 +6,7 @@ import { PREDICTIONS, type Section } from './predictions';
 import { ROOT } from './contenders';
 
 export const RESULTS_DIR = path.join(ROOT, 'test/bench/results');
-const SECTION_ORDER: Section[] = ['latency', 'throughput', 'streams', 'router', 'analytics', 'loop', 'protocol', 'console'];
+const SECTION_ORDER: Section[] = ['latency', 'throughput', 'tail', 'streams', 'router', 'analytics', 'store', 'loop', 'protocol', 'console'];
 
 type Json = any;
 
@@ -143,6 +143,12 @@ function external(section: Json, name: string): string {
     body += `| rows in window | recompute median | recompute max |\n|---|---|---|\n${recompute.map((row) => `| ${num(row.rows_in_window)} | ${ms(row.recompute_ms_median)} | ${ms(row.recompute_ms_max)} |`).join('\n')}\n\n`;
     body += `| goal | result | verdict |\n|---|---|---|\n| ingest ≥ 200k rows/s (issue 11) | ${num(Math.round(bestIngest))} rows/s (best median over batch sizes) | ${verdict(bestIngest >= 200_000)} |\n| recompute < 200 ms at 3M rows | ${recompute3m ? ms(recompute3m.recompute_ms_median) : 'not run (quick)'} | ${recompute3m ? verdict(recompute3m.recompute_ms_median < 200) : '**not judged (quick run)**'} |\n\n`;
   }
+  if (name === 'store') {
+    const rows = (result.result.results ?? []) as Json[];
+    const duck = rows.find((row) => row.engine === 'duckdb');
+    body += `| store | ingest rows/s | windowStats median (ms) | rows in window | ingest vs DuckDB | windowStats vs DuckDB |\n|---|---|---|---|---|---|\n`;
+    body += `${rows.map((row) => `| ${row.engine} | ${num(row.ingest_rows_per_s)} | ${num(row.window_stats_ms_median)} | ${num(row.window_rows)} | ${duck ? `${(row.ingest_rows_per_s / duck.ingest_rows_per_s).toFixed(2)} ×` : ''} | ${duck ? `${(row.window_stats_ms_median / duck.window_stats_ms_median).toFixed(2)} ×` : ''} |`).join('\n')}\n\n`;
+  }
   if (name === 'console') {
     const data = result.result;
     body += `${data.loads} warm loads of the operator overview in chromium (${data.machine.cores} × ${data.machine.cpu}, load average ${data.machine.load_average.join(' / ')}).\n\n`;
@@ -191,6 +197,8 @@ const TITLES: Record<Section, string> = {
   loop: '6. The loop, live',
   protocol: 'Translation cost per chunk',
   console: '7. Console: first paint and dashboard queries',
+  store: '5b. Log stores side by side: DuckDB and ClickHouse (chdb)',
+  tail: '2b. The latency tail at a low fixed rate (A/B against the fixes undone)',
 };
 
 export function renderReport(current: { running?: string; notes: Record<string, string> } = { notes: {} }): void {
