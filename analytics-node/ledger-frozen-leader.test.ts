@@ -61,7 +61,7 @@ function sender(d1: ReturnType<typeof fakeD1>, script: number[] = []) {
  * store's clock at landing (the formation's INSERT arriving late).
  */
 function freezable(store: LogStore) {
-  let armed: { table: string; captured: () => void; gate: Promise<void> } | null = null;
+  let armed: { table: string; captured: () => void; gate: Promise<void>; keepStamp: boolean } | null = null;
   let count = 0;
   const view: LogStore = {
     dialect: store.dialect,
@@ -83,20 +83,24 @@ function freezable(store: LogStore) {
       await freeze.gate;
       await store.write(
         `INSERT INTO ledger_entries (request_id, user_id, key_id, amount_nanousd, ts_end, batch_id, formed_at)
-         SELECT request_id, user_id, key_id, amount_nanousd, ts_end, batch_id, ${serverMicroseconds(store.dialect)} FROM ${freeze.table}`,
+         SELECT request_id, user_id, key_id, amount_nanousd, ts_end, batch_id, ${freeze.keepStamp ? 'formed_at' : serverMicroseconds(store.dialect)} FROM ${freeze.table}`,
       );
     },
   };
   return {
     view,
-    /** Arms the next formation; resolves `captured` once its SELECT ran, lands on `release()`. */
-    freeze() {
+    /**
+     * Arms the next formation; resolves `captured` once its SELECT ran, lands on `release()`.
+     * keepStamp: the rows keep the clock read when the statement started (ClickHouse reads
+     * now64() once, at the start), so they rank BEFORE batches formed while it was frozen.
+     */
+    freeze(keepStamp = false) {
       count += 1;
       let release!: () => void;
       let captured!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const seen = new Promise<void>((resolve) => (captured = resolve));
-      armed = { table: `frozen_entries_${count}`, captured, gate };
+      armed = { table: `frozen_entries_${count}`, captured, gate, keepStamp };
       return { captured: seen, release };
     },
   };
@@ -160,6 +164,19 @@ describe.each([
     expect(await secondRun).toMatchObject({ sent: 0, failed: 0, pending: 0 });
     expect(oldSender.sent.length).toBe(sentBefore);
     expect(await newLeader.run()).toEqual({ sent: 0, failed: 0, pending: 0 });
+
+    // Frozen inside the statement, stamped at its start: its rows rank first but land after
+    // the new leader's overlapping batch was applied. They must not charge r10 and r11 again;
+    // r12, which only it holds, is still charged once.
+    await ingest(charged('r10', 'u1', 0.02), charged('r11', 'u2', 0.03));
+    const third = old.freeze(true);
+    const thirdRun = oldLeader.run();
+    await third.captured;
+    expect(await newLeader.run()).toMatchObject({ sent: 1, failed: 0, pending: 0 });
+    await ingest(charged('r12', 'u1', 0.04));
+    third.release();
+    await thirdRun;
+    expect(await newLeader.run()).toMatchObject({ failed: 0, pending: 0 });
 
     // Exactly once per request, totals equal to the nano-dollar.
     const expected = new Map<string, number>();

@@ -40,11 +40,16 @@ export const PENDING_BATCHES_SQL = `SELECT batch_id, min(formed_at) AS formed_at
    WHERE batch_id NOT IN (SELECT batch_id FROM ledger_applied)
    GROUP BY batch_id ORDER BY formed_at, batch_id`;
 
-/** Requests of batch `$1` that an earlier batch (by formed_at, then batch id) holds too. */
+/**
+ * Requests of batch `$1` that another batch holds too and takes first: one already applied
+ * (whatever its rank: a batch whose rows became visible only after an overlapping batch was
+ * applied must not charge them again), or an earlier one by formed_at, then batch id.
+ */
 const TAKEN_EARLIER = `SELECT request_id FROM ledger_entries
    WHERE batch_id <> $1
      AND request_id IN (SELECT request_id FROM ledger_entries WHERE batch_id = $1)
-     AND (formed_at < (SELECT min(formed_at) FROM ledger_entries WHERE batch_id = $1)
+     AND (batch_id IN (SELECT batch_id FROM ledger_applied)
+       OR formed_at < (SELECT min(formed_at) FROM ledger_entries WHERE batch_id = $1)
        OR (formed_at = (SELECT min(formed_at) FROM ledger_entries WHERE batch_id = $1) AND batch_id < $1))`;
 
 /** Batch `$1`'s debits per user: its entries minus the requests an earlier batch owns. */
