@@ -26,18 +26,19 @@ export function buildScoreTable(
 
 export type PushResult = { ok: true } | { ok: false; error: string };
 
-/** POST the table to `${workerUrl}/internal/scores`; never throws. */
+/** POST the table to `${workerUrl}/internal/scores` (extra headers: a leader's lease term); never throws. */
 export async function pushScoreTable(
   workerUrl: string,
   internalSecret: string,
   table: ScoreTable,
   timeoutMs = 3000,
+  extraHeaders: Record<string, string> = {},
 ): Promise<PushResult> {
   const url = `${workerUrl.replace(/\/+$/, '')}/internal/scores`;
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${internalSecret}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${internalSecret}`, 'content-type': 'application/json', ...extraHeaders },
       body: JSON.stringify(table),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -3,7 +3,7 @@
 // and records acknowledgements only while this node holds the lease.
 import type { ScoreTable } from '../../worker/core/types';
 import type { Ledger, LedgerRun, SendBatch } from '../ledger';
-import type { PushResult } from '../score-table';
+import { pushScoreTable, type PushResult } from '../score-table';
 import type { ClusterRole } from './cluster-role';
 
 /** The header the worker reads the term from (worker/cluster/fencing.ts). */
@@ -18,18 +18,8 @@ function headersFor(internalSecret: string, term: number | null): Record<string,
 /** POST the table to `${workerUrl}/internal/scores` under the role's term; never throws. */
 export async function pushScoresAsLeader(workerUrl: string, internalSecret: string, role: ClusterRole, table: ScoreTable, timeoutMs = 3000): Promise<PushResult> {
   if (!role.isLeader()) return { ok: false, error: 'not the lease holder' };
-  try {
-    const response = await fetch(`${workerUrl.replace(/\/+$/, '')}/internal/scores`, {
-      method: 'POST',
-      headers: headersFor(internalSecret, role.term()),
-      body: JSON.stringify(table),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    return response.ok ? { ok: true } : { ok: false, error: `worker answered ${response.status}` };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+  const term = role.term();
+  return pushScoreTable(workerUrl, internalSecret, table, timeoutMs, term === null ? {} : { [LEASE_TERM_HEADER]: String(term) });
 }
 
 /**

@@ -5,6 +5,7 @@
 // requests were slow and when, never in a summary.
 // `tsx bench-tail-client.ts '<json options>'`; prints "RESULT {json}".
 import http from 'node:http';
+import { runOpenLoop } from './load/open-loop';
 
 export interface TailClientOptions {
   url: string;
@@ -68,30 +69,10 @@ async function main(): Promise<void> {
 }
 
 async function runAt(send: () => Promise<Sent>, rate: number, durationS: number, samples: TailSample[] | null): Promise<{ done: number; errors: number }> {
-  const total = Math.round(rate * durationS);
-  let done = 0;
-  let errors = 0;
-  let sent = 0;
-  const start = performance.now() + 5;
-  const finished = new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
-      while (sent < due) {
-        const index = sent++;
-        const scheduled = start + (index * 1000) / rate;
-        void send().then(({ status, timing }) => {
-          if (samples) samples[index] = { at: performance.timeOrigin + scheduled, latency_ms: performance.now() - scheduled, status, ...(timing ? { timing } : {}) };
-          if (status !== 200) errors++;
-          if (++done === total) resolve();
-        });
-      }
-      if (sent < total) setTimeout(tick, 1);
-    };
-    setTimeout(tick, 5);
+  const { total, done, errors } = await runOpenLoop(send, rate, durationS, (index, scheduled, { status, timing }) => {
+    if (samples) samples[index] = { at: performance.timeOrigin + scheduled, latency_ms: performance.now() - scheduled, status, ...(timing ? { timing } : {}) };
+    return status !== 200;
   });
-  const deadline = new Promise<void>((resolve) => setTimeout(resolve, durationS * 1000 + 20_000).unref());
-  await Promise.race([finished, deadline]);
   return { done, errors: errors + (total - done) };
 }
 

@@ -3,6 +3,7 @@
 // omission). `tsx rate-client.ts '<json options>'`; prints "RESULT {json}".
 import http from 'node:http';
 import { summarize } from '../lib/stats';
+import { runOpenLoop } from './open-loop';
 
 interface Options {
   url: string;
@@ -45,29 +46,9 @@ agent.destroy();
 process.exit(0);
 
 async function runAt(rate: number, durationS: number, latencies: Float64Array | null): Promise<{ done: number; errors: number }> {
-  const total = Math.round(rate * durationS);
-  let done = 0;
-  let errors = 0;
-  let sent = 0;
-  const start = performance.now() + 5;
-  const finished = new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - start) / 1000) * rate) + 1);
-      while (sent < due) {
-        const index = sent++;
-        const scheduled = start + (index * 1000) / rate;
-        void send().then((status) => {
-          if (latencies) latencies[index] = performance.now() - scheduled;
-          if (status !== 200) errors++;
-          if (++done === total) resolve();
-        });
-      }
-      if (sent < total) setTimeout(tick, 1);
-    };
-    setTimeout(tick, 5);
+  const { done, errors } = await runOpenLoop(send, rate, durationS, (index, scheduled, status) => {
+    if (latencies) latencies[index] = performance.now() - scheduled;
+    return status !== 200;
   });
-  const deadline = new Promise<void>((resolve) => setTimeout(resolve, durationS * 1000 + 20_000).unref());
-  await Promise.race([finished, deadline]);
   return { done, errors };
 }
