@@ -66,7 +66,7 @@ describe('conversations and prompt caches in the simulator', () => {
     const event = queue.pop()!;
     expect(event.at).toBe(1000 + SHARED_MEMORY_DELAY_MS);
     event.run();
-    expect(memory.context(1, turn)).toMatchObject({ last_channel_id: 'a', last_served_at: 1000, prefix_tokens: 5 });
+    expect(memory.context(1, turn)).toMatchObject({ last_channel_id: 'a', last_served_at: 1000, prefix_tokens: 5, turn: 2 });
   });
 });
 

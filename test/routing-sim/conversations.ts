@@ -79,6 +79,7 @@ export class ConversationMemory {
       last_channel_id: known?.channel_id ?? null,
       last_served_at: known?.at ?? null,
       prefix_tokens: turn.prefix_tokens,
+      turn: turn.index + 1,
     };
   }
 

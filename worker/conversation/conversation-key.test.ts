@@ -63,6 +63,8 @@ describe('conversationOf', () => {
     expect([...keys][0]).toMatch(/^[0-9a-f]{32}$/);
     const prefixes = identities.map((identity) => identity!.prefix_tokens);
     for (let index = 1; index < prefixes.length; index++) expect(prefixes[index]).toBeGreaterThan(prefixes[index - 1]!);
+    // The turn the request is: its user turns, on all four protocols.
+    expect(identities.map((identity) => identity!.turn)).toEqual([1, 2, 3, 4, 5]);
     // Turn 1: the system prompt alone is cacheable; the new question is not.
     expect(prefixes[0]).toBeGreaterThanOrEqual(estimateTokens(SYSTEM) - 5);
     expect(prefixes[0]).toBeLessThan(estimateTokens(SYSTEM) + 20);

@@ -13,6 +13,7 @@
 import type { Protocol } from '../core/types';
 import { estimateTokens } from '../protocols/shared/estimate';
 import { stablePrefixOf } from './stable-prefix';
+import { userTurnCount } from './user-turns';
 
 /**
  * Providers cache nothing shorter (OpenAI, Anthropic and Gemini: 1,024 tokens). Judged on the
@@ -28,6 +29,8 @@ export interface ConversationIdentity {
   key: string;
   /** Input tokens before the newest turns: what a warm cache would serve (an estimate). */
   prefix_tokens: number;
+  /** 1-based index of this request's turn: the user turns in its history (user-turns.ts). */
+  turn: number;
 }
 
 export interface ConversationSource {
@@ -43,7 +46,7 @@ export async function conversationOf(request: ConversationSource, model: string,
     ? `id\n${model}\n${userId}\n${prefix.explicit}`
     : `prefix\n${model}\n${serialise(request.protocol, prefix.head)}`;
   const prefixTokens = Math.max(0, request.input_tokens_estimate - estimateTokens(prefix.tail));
-  return { key: await sha256Hex(material), prefix_tokens: prefixTokens };
+  return { key: await sha256Hex(material), prefix_tokens: prefixTokens, turn: userTurnCount(request.protocol, request.body) };
 }
 
 /**

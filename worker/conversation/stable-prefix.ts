@@ -70,11 +70,11 @@ function explicitId(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_EXPLICIT_ID_CHARACTERS ? value : null;
 }
 
-function arrayOf(value: unknown): unknown[] {
+export function arrayOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -82,13 +82,13 @@ function isRole(role: string): (turn: unknown) => boolean {
   return (turn) => isRecord(turn) && turn.role === role;
 }
 
-const isRoleUser = isRole('user');
+export const isRoleUser = isRole('user');
 
 function isOpenaiSystem(turn: unknown): boolean {
   return isRecord(turn) && (turn.role === 'system' || turn.role === 'developer');
 }
 
-function isOpenaiUser(turn: unknown): boolean {
+export function isOpenaiUser(turn: unknown): boolean {
   return isRoleUser(turn);
 }
 
@@ -97,7 +97,7 @@ function isOpenaiAssistant(turn: unknown): boolean {
 }
 
 /** Responses items: messages (type absent or 'message') with a role, or typed items. */
-function isResponsesUser(turn: unknown): boolean {
+export function isResponsesUser(turn: unknown): boolean {
   return isRecord(turn) && turn.role === 'user' && (turn.type === undefined || turn.type === 'message');
 }
 
@@ -109,7 +109,7 @@ function isResponsesAssistant(turn: unknown): boolean {
 }
 
 /** Gemini: a user turn that is not only function responses (those answer the model's calls). */
-function isGeminiUser(turn: unknown): boolean {
+export function isGeminiUser(turn: unknown): boolean {
   if (!isRecord(turn) || (turn.role !== 'user' && turn.role !== undefined)) return false;
   const parts = turn.parts;
   return !Array.isArray(parts) || parts.some((part) => !(isRecord(part) && 'functionResponse' in part));

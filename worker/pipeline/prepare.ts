@@ -130,5 +130,5 @@ export async function prepareRequest(input: PrepareInput): Promise<Preparation> 
 function conversationContextOf(identity: Awaited<ReturnType<typeof conversationOf>>, state: IsolateState, now: number): ConversationContext | null {
   if (identity === null) return null;
   const served = state.leases.conversations.lookup(identity.key, now);
-  return { key: identity.key, last_channel_id: served?.channel_id ?? null, last_served_at: served?.served_at ?? null, prefix_tokens: identity.prefix_tokens };
+  return { key: identity.key, last_channel_id: served?.channel_id ?? null, last_served_at: served?.served_at ?? null, prefix_tokens: identity.prefix_tokens, turn: identity.turn };
 }

@@ -109,8 +109,9 @@ export function conversationMarginUsd(
   inputTokens: number,
   warmCachedTokens: number,
   score: ChannelScore | undefined,
+  turn?: number,
 ): number {
-  const future = AFFINITY_CONSTANTS.future_turns;
+  const future = laterTurnsOf(turn);
   const thisTurn = baseMarginUsd + cacheMarginCreditUsd(candidate, warmCachedTokens);
   const laterTurn = baseMarginUsd + cacheMarginCreditUsd(candidate, Math.max(0, inputTokens) * expectedHitRate(score));
   return (thisTurn + future * laterTurn) / (1 + future);
@@ -134,3 +135,22 @@ export function warmTtftMs(ttftMs: number, score: ChannelScore | undefined, hitR
   const rate = Math.max(0, Math.min(1, hitRate));
   return ttftMs * (1 - rate * (1 - cachedTtftFactor(score)));
 }
+
+export function laterTurnsOf(turn: number | undefined): number {
+  if (turn === undefined) return AFFINITY_CONSTANTS.future_turns;
+  const f = process.env.HZ ?? 'const';
+  if (f === 'const') return 2;
+  if (f.startsWith('open')) return turn <= 1 ? Number(f.slice(4)) : 2;
+  if (f.startsWith('dec')) { const [a, b] = f.slice(3).split('_').map(Number); return Math.max(b!, a! - turn + 1); }
+  if (f.startsWith('cap')) { const a = Number(f.slice(3)); return Math.min(2, Math.max(0, a - turn)); }
+  return 2;
+}
+export function stakesOf(turn: number | undefined): number {
+  if (turn === undefined) return 1;
+  const s = process.env.SHARP ?? '0';
+  if (s === '0') return 1;
+  if (s === 'h') return 1 + laterTurnsOf(turn);
+  if (s === 'open') return turn <= 1 ? 1 + laterTurnsOf(turn) : 1;
+  return Number(s);
+}
+export const HACK = { stakes: 1 };

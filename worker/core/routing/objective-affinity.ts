@@ -45,7 +45,7 @@ export function creditConversation(
     }
   }
   const margin = read(data, base + MARGIN);
-  const credited = conversationMarginUsd(margin, candidate, input.profile.input_tokens, cached, score);
+  const credited = conversationMarginUsd(margin, candidate, input.profile.input_tokens, cached, score, conversation.turn);
   data[base + AFFINITY_MARGIN] = credited - margin;
   data[base + MARGIN] = credited;
 }

@@ -55,6 +55,11 @@ export interface ConversationContext {
   last_served_at: number | null;
   /** Input tokens of the stable prefix: what a warm cache on that channel would serve. */
   prefix_tokens: number;
+  /**
+   * 1-based index of this request's turn: the user turns in its history (the simulator: the
+   * scenario's turn index + 1). Absent: unknown, a constant horizon of later turns is assumed.
+   */
+  turn?: number;
 }
 
 /** What the router knows about the request itself. */
