@@ -53,7 +53,7 @@ for (const count of sizes.length > 0 ? sizes : [10, 100, 1000]) {
   // affinity path; a router without it ignores the field).
   const base =
     process.env.BENCH_CONVERSATION === '1'
-      ? { ...plain, conversation: { key: 'k', last_channel_id: 'channel-0', last_served_at: plain.now - 30_000, prefix_tokens: 4_000 } }
+      ? { ...plain, conversation: { key: 'k', last_channel_id: 'channel-0', last_served_at: plain.now - 30_000, prefix_tokens: 4_000, turn: 3 } }
       : plain;
   // Each copy finds scores through its own ScoreIndex class (the fast path checks instanceof).
   const inputs = routers.map((router) => ({ ...base, scores: new router.ScoreIndex(base.scores.values()) }));

@@ -16,19 +16,20 @@ const SCENARIOS: { file: string; duration_s: number }[] = [
   { file: 'price-change.json', duration_s: 450 },
   { file: 'flapping.json', duration_s: 330 },
   { file: 'wide-fleet.json', duration_s: 360 },
-  { file: 'conversations-steady.json', duration_s: 300 },
-  { file: 'conversations-cheaper-channel.json', duration_s: 400 },
-  { file: 'conversations-failing-channel.json', duration_s: 400 },
+  // Full length: issue 14's criteria are the scenarios' (a shortened failing-channel run ends
+  // 80 s after the channel's recovery, before economy earns back what the outage cost).
+  { file: 'conversations-steady.json', duration_s: 600 },
+  { file: 'conversations-cheaper-channel.json', duration_s: 600 },
+  { file: 'conversations-failing-channel.json', duration_s: 600 },
   { file: 'heavy-tail.json', duration_s: 300 },
 ];
 
 /**
  * What economy's margin (cache discounts included) reaches against the best baseline on the
- * conversation scenarios. Issue 14 asks 1.15; full-length runs measure 1.17, 1.13 and 1.15
- * (docs/routing.md explains the gap on conversations-cheaper-channel), so the test holds the
- * router to what it does on the shortened runs too, and fails if that slips.
+ * conversation scenarios: issue 14 asks 1.15. Full-length runs measure 1.18, 1.16 and 1.16
+ * (docs/routing.md, "Conversations").
  */
-const ECONOMY_OVER_BEST_BASELINE = 1.1;
+const ECONOMY_OVER_BEST_BASELINE = 1.15;
 
 const isBaseline = (row: StrategyReport): boolean => !row.name.startsWith('switchboard:');
 

@@ -7,6 +7,7 @@ import {
   conversationMarginUsd,
   DEFAULT_CACHE_TTL_S,
   expectedCachedTokens,
+  futureTurnsAt,
   isWarm,
   warmTtftMs,
 } from './affinity';
@@ -55,15 +56,36 @@ describe('prompt-cache affinity', () => {
     expect(cacheMarginCreditUsd(candidate('b'), 1_000_000)).toBe(0);
   });
 
-  it('averages this turn with later turns that read this one\'s prompt from the cache', () => {
+  it('sums this turn and the later turns that read this one\'s prompt from the cache', () => {
     const a = candidate('a', { cost: { input_per_mtok: 2, output_per_mtok: 10, cached_input_per_mtok: 0.2 } });
     const noCache = candidate('b', { cost: { input_per_mtok: 1.5, output_per_mtok: 10 } });
     const perfect = score('a', { cache_hit_rate: 1 });
     // Same base margin: the channel whose cache pays comes out ahead for a conversation.
     const cold = conversationMarginUsd(0.01, a, 5000, 0, perfect);
     expect(cold).toBeGreaterThan(conversationMarginUsd(0.01, noCache, 5000, 0, perfect));
-    // Warm: this turn's discount on top.
-    expect(conversationMarginUsd(0.01, a, 5000, 4000, perfect)).toBeCloseTo(cold + (4000 * 1.8e-6) / (1 + AFFINITY_CONSTANTS.future_turns), 12);
+    // A sum over the turns the choice binds: this turn and future_turns later ones (turn unknown).
+    expect(cold).toBeCloseTo(0.01 + AFFINITY_CONSTANTS.future_turns * (0.01 + 5000 * 1.8e-6), 12);
+    expect(conversationMarginUsd(0.01, noCache, 5000, 0, perfect)).toBeCloseTo(0.01 * (1 + AFFINITY_CONSTANTS.future_turns), 12);
+    // Warm: this turn's whole discount on top.
+    expect(conversationMarginUsd(0.01, a, 5000, 4000, perfect)).toBeCloseTo(cold + 4000 * 1.8e-6, 12);
+  });
+
+  it('weighs an opening turn over a long horizon and a late one over the floor', () => {
+    expect(futureTurnsAt(undefined)).toBe(AFFINITY_CONSTANTS.future_turns);
+    expect(futureTurnsAt(1)).toBe(AFFINITY_CONSTANTS.opening_future_turns);
+    expect(futureTurnsAt(2)).toBe(AFFINITY_CONSTANTS.opening_future_turns - 1);
+    expect(futureTurnsAt(50)).toBe(AFFINITY_CONSTANTS.future_turns);
+    expect(futureTurnsAt(0)).toBe(AFFINITY_CONSTANTS.future_turns);
+    expect(futureTurnsAt(Number.NaN)).toBe(AFFINITY_CONSTANTS.future_turns);
+    const a = candidate('a', { cost: { input_per_mtok: 2, output_per_mtok: 10, cached_input_per_mtok: 0.2 } });
+    const b = candidate('b', { cost: { input_per_mtok: 1.5, output_per_mtok: 10, cached_input_per_mtok: 0.75 } });
+    const perfect = score('a', { cache_hit_rate: 1 });
+    // The deep-cache channel's lead over the cheap-list one grows with the horizon: an opening
+    // turn, which decides where the conversation lives, sees it in full.
+    const lead = (turn: number) => conversationMarginUsd(0.01, a, 5000, 0, perfect, turn) - conversationMarginUsd(0.011, b, 5000, 0, perfect, turn);
+    expect(lead(1)).toBeGreaterThan(lead(4));
+    expect(lead(4)).toBeGreaterThan(lead(20));
+    expect(lead(20)).toBeCloseTo(lead(Number.NaN), 12);
   });
 
   it('speeds up the warm TTFT by the learned cached TTFT, the prior when unknown', () => {

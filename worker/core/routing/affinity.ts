@@ -30,15 +30,31 @@ export const AFFINITY_CONSTANTS = {
   /** A learned factor is never taken below this: a few lucky samples must not promise miracles. */
   min_cached_ttft_factor: 0.2,
   /**
-   * Later turns a conversation's turn is assumed to have, each reading the cache this one
-   * writes: the router cannot know a conversation's length; chats run several turns and
-   * agents dozens, so 2 is a conservative guess. A horizon learned from the traffic (mean
-   * conversation length − 1 for an opening turn, half that later) was tried in the simulator
-   * and earned less where a channel fails: conversations moved to the channel best for a long
-   * stay, then moved again when the failed one came back (docs/routing.md).
+   * Later turns assumed to follow a turn, each reading the cache this one writes, when the
+   * turn is unknown, and the least assumed for a late turn: chats run several turns and
+   * agents dozens, so 2 is a conservative floor.
    */
   future_turns: 2,
+  /**
+   * Later turns assumed to follow an opening turn (ConversationContext.turn = 1); each later
+   * turn assumes one fewer, down to future_turns. A prior, not learned: the planner sees one
+   * request, and what it would learn from (the lengths of the isolate's conversations) has no
+   * place in PlanInput. In the simulator any value from 5 to 10 meets issue 14's criteria
+   * (docs/routing.md); 7 is a chat of 8 turns.
+   */
+  opening_future_turns: 7,
 } as const;
+
+/**
+ * How many later turns a conversation at `turn` (1-based) is expected to have on the channel
+ * it is placed on: many for an opening turn, which decides where the conversation will live,
+ * few for a late one, whose conversation is nearly over. Unknown turn: future_turns.
+ */
+export function futureTurnsAt(turn: number | undefined): number {
+  const floor = AFFINITY_CONSTANTS.future_turns;
+  if (turn === undefined || !(turn >= 1)) return floor;
+  return Math.max(floor, AFFINITY_CONSTANTS.opening_future_turns + 1 - Math.floor(turn));
+}
 
 type CacheTtlSource = Pick<Candidate, 'dialect' | 'cache_ttl_s'>;
 
@@ -96,12 +112,14 @@ export function cacheMarginCreditUsd(candidate: Pick<Candidate, 'cost'>, cachedT
 }
 
 /**
- * The margin of one turn of a conversation on a channel, averaged with the turns that follow
- * it there: this turn's margin (with the warm cache's discount when the channel's cache is
- * warm) and AFFINITY_CONSTANTS.future_turns later turns that read this turn's whole prompt
- * from the channel's cache. A conversation thereby settles where caching pays: a channel
- * whose list price is low but whose cached rate is poor is no bargain for a long conversation,
- * and moving a conversation costs the warm discount of this turn only.
+ * The margin a conversation earns on a channel over the turns this decision places there:
+ * this turn's margin (with the warm cache's discount when the channel's cache is warm) plus
+ * futureTurnsAt(turn) later turns that read this turn's whole prompt from the channel's
+ * cache. A sum, not a mean: choosing a channel for a conversation binds all those turns, so
+ * its margin differences weigh that many times against one turn's speed and reliability
+ * (a mean let a fast channel with a poor cached rate win conversations it loses money on).
+ * A conversation thereby settles where caching pays, and moving one costs the warm discount
+ * of this turn only.
  */
 export function conversationMarginUsd(
   baseMarginUsd: number,
@@ -111,10 +129,9 @@ export function conversationMarginUsd(
   score: ChannelScore | undefined,
   turn?: number,
 ): number {
-  const future = laterTurnsOf(turn);
   const thisTurn = baseMarginUsd + cacheMarginCreditUsd(candidate, warmCachedTokens);
   const laterTurn = baseMarginUsd + cacheMarginCreditUsd(candidate, Math.max(0, inputTokens) * expectedHitRate(score));
-  return (thisTurn + future * laterTurn) / (1 + future);
+  return thisTurn + futureTurnsAt(turn) * laterTurn;
 }
 
 /** Cached TTFT as a share of uncached TTFT: learned (cached p50 / p50), else the prior. */
@@ -135,22 +152,3 @@ export function warmTtftMs(ttftMs: number, score: ChannelScore | undefined, hitR
   const rate = Math.max(0, Math.min(1, hitRate));
   return ttftMs * (1 - rate * (1 - cachedTtftFactor(score)));
 }
-
-export function laterTurnsOf(turn: number | undefined): number {
-  if (turn === undefined) return AFFINITY_CONSTANTS.future_turns;
-  const f = process.env.HZ ?? 'const';
-  if (f === 'const') return 2;
-  if (f.startsWith('open')) return turn <= 1 ? Number(f.slice(4)) : 2;
-  if (f.startsWith('dec')) { const [a, b] = f.slice(3).split('_').map(Number); return Math.max(b!, a! - turn + 1); }
-  if (f.startsWith('cap')) { const a = Number(f.slice(3)); return Math.min(2, Math.max(0, a - turn)); }
-  return 2;
-}
-export function stakesOf(turn: number | undefined): number {
-  if (turn === undefined) return 1;
-  const s = process.env.SHARP ?? '0';
-  if (s === '0') return 1;
-  if (s === 'h') return 1 + laterTurnsOf(turn);
-  if (s === 'open') return turn <= 1 ? 1 + laterTurnsOf(turn) : 1;
-  return Number(s);
-}
-export const HACK = { stakes: 1 };

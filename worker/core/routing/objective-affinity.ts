@@ -18,11 +18,12 @@ function clamp01(value: number): number {
 }
 
 /**
- * A request of a conversation (affinity.ts): every candidate's margin becomes the mean of
- * this turn's and of later turns that read this turn's prompt from its cache; the channel
- * whose cache is still warm also gets the expected discount on this turn and the cache-read
- * speed-up on its TTFT. That credit is what moving would throw away, so a conversation moves
- * only when another channel's advantage is larger.
+ * A request of a conversation (affinity.ts): every candidate's margin becomes the sum of
+ * this turn's and of the later turns (more for an opening turn, fewer for a late one) that
+ * read this turn's prompt from its cache; the channel whose cache is still warm also gets
+ * the expected discount on this turn and the cache-read speed-up on its TTFT. That credit is
+ * what moving would throw away, so a conversation moves only when another channel's advantage
+ * is larger.
  */
 export function creditConversation(
   input: PlanInput,
@@ -45,6 +46,10 @@ export function creditConversation(
     }
   }
   const margin = read(data, base + MARGIN);
+  // The whole horizon's margin in every mode. Taken per turn in the modes other than economy,
+  // balanced became stickier than performance and beat its TTFT p95 on
+  // conversations-failing-channel (400 against 406 ms), breaking routing.md's "performance
+  // has the lowest p95"; the sum costs balanced TTFT on conversations instead (docs/routing.md).
   const credited = conversationMarginUsd(margin, candidate, input.profile.input_tokens, cached, score, conversation.turn);
   data[base + AFFINITY_MARGIN] = credited - margin;
   data[base + MARGIN] = credited;

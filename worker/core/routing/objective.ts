@@ -4,7 +4,6 @@
 import type { Candidate, ChannelScore } from '../types';
 import { rejectionOf } from './constraints';
 import { affinityUtility, creditConversation } from './objective-affinity';
-import { HACK, stakesOf } from './affinity';
 import { ROUTING_CONSTANTS as K } from './presets';
 import { scoreOf } from './score-index';
 import type { RouterSettings } from './settings';
@@ -140,7 +139,6 @@ function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate
   data[base + WARM] = 0;
   data[base + AFFINITY_MARGIN] = 0;
   data[base + AFFINITY_TTFT] = 0;
-  HACK.stakes = stakesOf(input.conversation?.turn);
   if (input.conversation !== undefined) creditConversation(input, workspace, candidate, score, base);
   data[base + TOKENS_PER_S] = tokensPerS;
   data[base + FAILURE] = 1 - successP;
@@ -229,7 +227,7 @@ function normalise(workspace: Workspace, index: number, settings: RouterSettings
     settings.reliability * reliability -
     (K.load_linear * load + K.load_quadratic * load * load) +
     K.priority_step * (read(data, base + PRIORITY) - group.max_priority);
-  const logit = (utility * HACK.stakes) / settings.temperature + read(data, base + LOG_WEIGHT);
+  const logit = utility / settings.temperature + read(data, base + LOG_WEIGHT);
   data[base + C_AFFINITY] =
     read(data, base + AFFINITY_MARGIN) !== 0 || read(data, base + WARM) === 1
       ? affinityUtility(data, base, group, settings, margin, ttft, ttftValue)

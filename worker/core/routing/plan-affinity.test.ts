@@ -67,6 +67,23 @@ describe('conversation affinity', () => {
     expect(routed.attempts.map((attempt) => attempt.channel_id)).toEqual(['b', 'a']);
   });
 
+  it('places a new conversation by its turn: an opening turn looks further ahead than a late one', () => {
+    // a caches deeply (Anthropic's tenth), b lists cheaper but caches at half (OpenAI's).
+    const deepOrCheap = [
+      candidate('a', { cost: { input_per_mtok: 1.8, output_per_mtok: 9, cached_input_per_mtok: 0.18 } }),
+      candidate('b', { cost: { input_per_mtok: 1.5, output_per_mtok: 7.5, cached_input_per_mtok: 0.75 } }),
+    ];
+    const newConversation = (turn: number | undefined): ConversationContext => ({
+      key: 'k', last_channel_id: null, last_served_at: null, prefix_tokens: 3000, ...(turn === undefined ? {} : { turn }),
+    });
+    const shareOfA = (turn: number | undefined) =>
+      plan({ ...planInput(deepOrCheap, { input_tokens: 3300, output_tokens: 300, policy: { mode: 'economy' } }), conversation: newConversation(turn) })
+        .explanation.find((entry) => entry.channel_id === 'a')!.probability;
+    expect(shareOfA(1)).toBeGreaterThan(0.9);
+    expect(shareOfA(1)).toBeGreaterThan(shareOfA(12) + 0.2);
+    expect(shareOfA(12)).toBeCloseTo(shareOfA(undefined), 10);
+  });
+
   it('forgets a cache past its lifetime', () => {
     const expired = { ...warmOnA, last_served_at: NOW - 301_000 };
     expect(firstShare('a', expired, { policy: { mode: 'economy' } })).toBeLessThan(0.45); // b, a little cheaper, leads again
