@@ -57,3 +57,17 @@ export function generationTokensPerSecond(sample: OutcomeSample): number | null 
 export const GENERATION_TOKENS_PER_SECOND_SQL =
   `CASE WHEN stream AND ttft_ms IS NOT NULL AND output_tokens > 0 AND duration_ms > ttft_ms ` +
   `THEN output_tokens * 1000.0 / (duration_ms - ttft_ms) END`;
+
+/**
+ * The per-class attempt counts as SQL select items (`requests`, `successes`, one column per
+ * failure class, `other`), shared by every query that aggregates the log for the scores
+ * (store/window-stats.ts, queries.ts rebuildRollups), so that the classes are counted the
+ * same way by the store and by the in-memory rollups rebuilt from it.
+ */
+export const ERROR_CLASS_COUNTS_SQL = `count(*)::DOUBLE AS requests,
+  count(*) FILTER (WHERE error_class = 'none')::DOUBLE AS successes,
+  count(*) FILTER (WHERE error_class = 'rate_limit')::DOUBLE AS rate_limit,
+  count(*) FILTER (WHERE error_class = 'server')::DOUBLE AS server,
+  count(*) FILTER (WHERE error_class = 'timeout')::DOUBLE AS timeout,
+  count(*) FILTER (WHERE error_class = 'connection')::DOUBLE AS connection,
+  count(*) FILTER (WHERE error_class NOT IN ('none', 'rate_limit', 'server', 'timeout', 'connection'))::DOUBLE AS other`;

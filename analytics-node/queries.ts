@@ -5,7 +5,7 @@ import type { ErrorClass, LogRecord } from '../worker/core/types';
 import { TOKENS_PER_S_HISTOGRAM, TTFT_HISTOGRAM, bucketSql } from './histogram';
 import type { LogStore } from './log-store';
 import { approximateQuantile, integerDivide, logSource, utcDay } from './store/dialect';
-import { GENERATION_TOKENS_PER_SECOND_SQL, countsAsRecentAttempt, isChannelFailure } from './outcome';
+import { ERROR_CLASS_COUNTS_SQL, GENERATION_TOKENS_PER_SECOND_SQL, countsAsRecentAttempt, isChannelFailure } from './outcome';
 import type { SlotCounts, WindowRollups } from './rollups';
 import { ERROR_CLASSES } from './schemas';
 
@@ -120,13 +120,7 @@ export async function rebuildRollups(store: LogStore, rollups: WindowRollups, no
   const second = `${integerDivide(store.dialect, 'ts_end', '1000')}::DOUBLE`;
   const counts = await store.query<SlotCounts & { channel_id: string; model: string; second: number }>(
     `SELECT channel_id, model, ${second} AS second,
-       count(*)::DOUBLE AS requests,
-       count(*) FILTER (WHERE error_class = 'none')::DOUBLE AS successes,
-       count(*) FILTER (WHERE error_class = 'rate_limit')::DOUBLE AS rate_limit,
-       count(*) FILTER (WHERE error_class = 'server')::DOUBLE AS server,
-       count(*) FILTER (WHERE error_class = 'timeout')::DOUBLE AS timeout,
-       count(*) FILTER (WHERE error_class = 'connection')::DOUBLE AS connection,
-       count(*) FILTER (WHERE error_class NOT IN ('none', 'rate_limit', 'server', 'timeout', 'connection'))::DOUBLE AS other,
+       ${ERROR_CLASS_COUNTS_SQL},
        max(ts_end)::DOUBLE AS last_ts
      ${windowed} GROUP BY ALL`,
   );

@@ -5,7 +5,8 @@
 // answers the same numbers for the same rows.
 import type { ErrorClass, WindowStats } from '../../worker/core/types';
 import { TOKENS_PER_S_HISTOGRAM, TTFT_HISTOGRAM, bucketSql, histogramQuantile, type HistogramSpec } from '../histogram';
-import { GENERATION_TOKENS_PER_SECOND_SQL, isChannelFailure } from '../outcome';
+import { ERROR_CLASS_COUNTS_SQL, GENERATION_TOKENS_PER_SECOND_SQL, isChannelFailure } from '../outcome';
+import type { SlotCounts } from '../rollups-slots';
 import { logSource } from './dialect';
 import type { BoundValues, StoreDialect } from './log-store';
 
@@ -17,19 +18,9 @@ export const IN_FLIGHT_SPAN_MS = 10_000;
 type Query = <Row>(sql: string, values?: BoundValues) => Promise<Row[]>;
 type HistogramKind = 'ttft' | 'tokens_per_s' | 'cached_ttft';
 
-interface CountsRow {
+interface CountsRow extends SlotCounts {
   channel_id: string;
   model: string;
-  requests: number;
-  successes: number;
-  rate_limit: number;
-  server: number;
-  timeout: number;
-  connection: number;
-  other: number;
-  last_ts: number;
-  warm_attempts: number;
-  warm_cache_hits: number;
   busy_ms: number;
 }
 
@@ -44,13 +35,7 @@ export async function windowStatsOf(query: Query, dialect: StoreDialect, fromMs:
   // The bounds are integers inlined as constants, so each engine can prune by them.
   const [counts, buckets, recent] = await Promise.all([
     query<CountsRow>(
-      `SELECT channel_id, model, count(*)::DOUBLE AS requests,
-         count(*) FILTER (WHERE error_class = 'none')::DOUBLE AS successes,
-         count(*) FILTER (WHERE error_class = 'rate_limit')::DOUBLE AS rate_limit,
-         count(*) FILTER (WHERE error_class = 'server')::DOUBLE AS server,
-         count(*) FILTER (WHERE error_class = 'timeout')::DOUBLE AS timeout,
-         count(*) FILTER (WHERE error_class = 'connection')::DOUBLE AS connection,
-         count(*) FILTER (WHERE error_class NOT IN ('none', 'rate_limit', 'server', 'timeout', 'connection'))::DOUBLE AS other,
+      `SELECT channel_id, model, ${ERROR_CLASS_COUNTS_SQL},
          max(ts_end)::DOUBLE AS last_ts,
          count(*) FILTER (WHERE cache_state = 'warm')::DOUBLE AS warm_attempts,
          count(*) FILTER (WHERE cache_state = 'warm' AND cached_input_tokens > 0)::DOUBLE AS warm_cache_hits,
