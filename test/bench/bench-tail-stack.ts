@@ -5,6 +5,7 @@
 // `tsx bench-tail-stack.ts '{"simUrl","dataDir","scriptPath","bindings"}'`; prints
 // "READY {url, measuredPid}" where measuredPid is workerd's.
 import fs from 'node:fs';
+import http from 'node:http';
 import { serve } from '@hono/node-server';
 import { applyConfigTo, freePort, startWorker } from '../../scripts/stack';
 import { createAnalyticsNode } from '../../analytics-node/app';
@@ -18,6 +19,12 @@ interface StackArguments {
   bindings: Record<string, string>;
   /** Append workerd's output here (the wait-trace lines when TAIL_TRACE=1). */
   outputFile?: string;
+  /**
+   * Where the worker ships its log records: the analytics node (as `npm start`), a server in
+   * this process that reads and discards each batch (the worker's side of shipping without the
+   * node's ingest work on the shared cores), or nowhere (ANALYTICS_URL unset: records dropped).
+   */
+  logSink?: 'node' | 'discard' | 'none';
 }
 
 const options: StackArguments = JSON.parse(process.argv[2]!);
@@ -40,12 +47,25 @@ stoppers.push(async () => {
   await analytics.stop();
   server.close();
 });
+const logSink = options.logSink ?? 'node';
+let shipTo = analyticsUrl;
+if (logSink === 'discard') {
+  const sinkPort = await freePort(host);
+  const sink = http.createServer((request, response) => {
+    let bytes = 0;
+    request.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 0, duplicates: 0, bytes })));
+  });
+  await new Promise<void>((resolve) => sink.listen(sinkPort, host, resolve));
+  stoppers.push(async () => sink.close());
+  shipTo = `http://${host}:${sinkPort}`;
+}
 const miniflare = await startWorker({
   scriptPath: options.scriptPath,
   host,
   port: workerPort,
   dataDir: options.dataDir,
-  bindings: { ADMIN_KEY, INTERNAL_SECRET, ANALYTICS_URL: analyticsUrl, SCORE_PUSH_INTERVAL_S: '5', ...options.bindings },
+  bindings: { ADMIN_KEY, INTERNAL_SECRET, ...(logSink === 'none' ? {} : { ANALYTICS_URL: shipTo }), SCORE_PUSH_INTERVAL_S: '5', ...options.bindings },
   quiet: options.outputFile === undefined,
   ...(options.outputFile ? { outputFile: options.outputFile } : {}),
 });

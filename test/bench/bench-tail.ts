@@ -8,7 +8,9 @@
 //
 // Variants: `current` is the worker as in the tree ("fix on"); `baseline` is a copy of the
 // tree with the tail fixes undone by exact patches (bench-tail-bundle.ts TAIL_FIXES_OFF), so
-// an A/B differs in exactly those lines. --trace sets TAIL_TRACE=1 and lines the slow
+// an A/B differs in exactly those lines. `current-discard` and `current-none` are the tree with
+// its log records shipped to a server that discards them, or not shipped at all: they tell the
+// worker's own shipping cost from the analytics node's ingest competing for the shared cores. --trace sets TAIL_TRACE=1 and lines the slow
 // requests up with the isolate's traced waits (worker/logs/wait-trace.ts).
 // Each variant gets a fresh stack (bench-tail-stack.ts: simulator in its own process, the
 // analytics node and Miniflare's workerd on the direct socket, as `npm start`), and every
@@ -47,7 +49,7 @@ async function bundles(): Promise<Record<string, string>> {
   const scripts: Record<string, string> = {};
   for (const variant of variants) {
     const outDir = path.join(tmp, `bundle-${variant}`);
-    if (variant === 'current') scripts[variant] = await bundleCurrent(outDir);
+    if (variant.startsWith('current')) scripts[variant] = await bundleCurrent(outDir);
     else scripts[variant] = await bundlePatched(outDir, TAIL_FIXES_OFF);
   }
   return scripts;
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
         const stack = await startProcess({
           name: `switchboard-${variant}`,
           command: TSX,
-          args: [path.join(ROOT, 'test/bench/bench-tail-stack.ts'), JSON.stringify({ simUrl: simulator.url, dataDir: path.join(tmp, `stack-${variant}-${pass}`), scriptPath: scripts[variant], bindings: trace ? { TAIL_TRACE: '1' } : {}, ...(trace ? { outputFile } : {}) })],
+          args: [path.join(ROOT, 'test/bench/bench-tail-stack.ts'), JSON.stringify({ simUrl: simulator.url, dataDir: path.join(tmp, `stack-${variant}-${pass}`), scriptPath: scripts[variant], bindings: trace ? { TAIL_TRACE: '1' } : {}, logSink: logSinkOf(variant), ...(trace ? { outputFile } : {}) })],
           timeoutMs: 90_000,
         });
         if (pinned) pin(stack.measuredPid, '1');
@@ -128,6 +130,12 @@ function summarise(rows: Row[]): void {
     const strongest = row.report.strongest ? `${row.report.strongest.period_ms} ms (${row.report.strongest.concentration})` : '—';
     log(`| ${row.variant} | ${row.rate} | ${row.pass} | ${row.added.p50} | ${row.added.p99} | ${row.added.p999} | ${(row.report.slow.share * 100).toFixed(2)} % | ${strongest} |`);
   }
+}
+
+/** `current-discard` → 'discard', `current-none` → 'none', anything else ships to the node. */
+function logSinkOf(variant: string): 'node' | 'discard' | 'none' {
+  const suffix = variant.split('-')[1];
+  return suffix === 'discard' || suffix === 'none' ? suffix : 'node';
 }
 
 function round2(value: number): number {
