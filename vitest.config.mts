@@ -33,6 +33,7 @@ export default defineConfig(async () => {
               'test/simulator/**/*.test.ts',
               'test/routing-sim/**/*.test.ts',
               'scripts/**/*.test.ts',
+              'test/bench/**/*.test.ts',
             ],
             testTimeout: 30_000,
           },

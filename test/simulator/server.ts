@@ -53,7 +53,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_SIMULATOR_PORT, host, () => {
+    // A deep accept queue: at 1,000 new connections a second Node's default (511) overflows
+    // whenever the event loop stalls, and the kernel's SYN retries add 1–7 s to a benchmark.
+    server.listen({ port: options.port ?? DEFAULT_SIMULATOR_PORT, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

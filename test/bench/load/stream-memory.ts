@@ -1,16 +1,18 @@
-// Where a held stream's memory goes: N held streams (the bench's slow provider, 20 chunks
-// 500 ms apart) through one contender, and while they are all open, the resident memory of
-// every process involved (workerd, Miniflare's Node parent, the simulator, the load client)
+// Where a held stream's memory goes: N held streams (the held upstream, held-upstream.ts: 20
+// numbered chunks 500 ms apart) through one contender, and while they are all open, the resident memory of
+// every process involved (workerd, Miniflare's Node parent, the simulator or held upstream, the load client)
 // and the worker isolate's V8 heap through workerd's inspector, with the heap snapshot's
 // growth summed per constructor. Each figure is (held − before) ÷ streams held.
 // `npx tsx test/bench/load/stream-memory.ts [--streams=1000] [--rate=250] [--contender=switchboard]`
-// (contender: switchboard or miniflare-passthrough). Prints a JSON report.
+// [--framing=chunked|length] (contender: switchboard or miniflare-passthrough; framing: the
+// held upstream's body). Prints a JSON report.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { rssBytes, descendantsOf, commandName, freePortSync, killAll } from '../lib/processes';
-import { ROOT, slowUrl, startContender, startSimulatorProcess, stopAll, tempDir, type ContenderName } from '../lib/contenders';
+import { ROOT, startContender, startSimulatorProcess, stopAll, tempDir, type ContenderName } from '../lib/contenders';
 import { heapByConstructor, type HeapCounts } from './heap-snapshot';
+import { FRAMES, heldUrl, startHeldUpstream } from './held-target';
 
 const require = createRequire(import.meta.url);
 const WebSocket = require('ws') as new (url: string) => {
@@ -24,14 +26,19 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const streams = Number(arg('streams', '1000'));
 const rate = Number(arg('rate', '250'));
 const contender = arg('contender', 'switchboard') as ContenderName;
+const framing = arg('framing', 'chunked') as 'chunked' | 'length';
 
 const step = (text: string) => process.stderr.write(`[stream-memory] ${text}\n`);
 const tmp = tempDir();
 const inspectorPort = await freePortSync();
 process.env.BENCH_INSPECTOR_PORT = String(inspectorPort);
 const sim = await startSimulatorProcess();
-step('simulator up');
-const target = await startContender(contender, sim, { tmp });
+const upstream = await startHeldUpstream(framing);
+step('simulator and held upstream up');
+// Switchboard keeps the simulator (its config names it) and has its slow channel pointed at the
+// held upstream; a passthrough is started with the held upstream as its upstream.
+const upstreamOfContender = contender === 'switchboard' ? sim : { url: upstream.url, port: Number(new URL(upstream.url).port), process: upstream.process };
+const target = await startContender(contender, upstreamOfContender, { tmp });
 step(`${contender} up`);
 if ('skipped' in target) throw new Error(target.skipped);
 
@@ -86,6 +93,7 @@ const processes = () => {
     // tsx's launcher and the Node process running Miniflare (and, for Switchboard, the analytics node).
     miniflare_node: descendantsOf(parent).filter((pid) => commandName(pid) !== 'workerd').reduce((sum, pid) => sum + ownRss(pid), 0),
     simulator: rssBytes(sim.process.child.pid!),
+    held_upstream: rssBytes(upstream.process.child.pid!),
   };
 };
 /** One process's resident set, without its children's. */
@@ -112,8 +120,8 @@ try {
   const before = processes();
   step('baseline taken');
 
-  const url = target.name === 'switchboard' ? target.url : slowUrl(target);
-  const clientArgs = JSON.stringify({ url, headers: target.headers, model: target.model(true), prompts: ['Held stream: tell me about gateways.'], references: [[]], count: streams, ratePerS: rate, timeoutMs: 60_000 });
+  const url = await heldUrl(target, upstream);
+  const clientArgs = JSON.stringify({ url, headers: target.headers, model: target.model(true), count: streams, ratePerS: rate, timeoutMs: 60_000, frames: FRAMES });
   const { spawn } = await import('node:child_process');
   const client = spawn('bash', ['-c', `ulimit -n 65535; exec ${path.join(ROOT, 'node_modules/.bin/tsx')} ${path.join(ROOT, 'test/bench/load/stream-client.ts')} '${clientArgs}'`], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
@@ -136,16 +144,20 @@ try {
   session.close();
   console.log(JSON.stringify({
     contender,
+    upstream_framing: framing,
     runtime: target.runtime,
     streams,
     rate,
     inspected_isolate: session.title,
     errors: result.errors,
+    clean: result.clean,
+    lost_frames: result.lostFrames,
     max_open: result.maxOpen,
     kb_per_stream: {
       workerd_rss: perStream(held.workerd - before.workerd),
       miniflare_node_rss: perStream(held.miniflare_node - before.miniflare_node),
       simulator_rss: perStream(held.simulator - before.simulator),
+      held_upstream_rss: perStream(held.held_upstream - before.held_upstream),
       load_client_rss_total: perStream(clientHeld),
       isolate_v8_heap_used: perStream(heapHeld.used - heapBefore.used),
     },
@@ -153,6 +165,6 @@ try {
     heap_growth_by_constructor: growth,
   }, null, 1));
 } finally {
-  await stopAll([target, sim]);
+  await stopAll([target, sim, upstream]);
   killAll();
 }
