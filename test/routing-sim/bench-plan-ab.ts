@@ -4,9 +4,10 @@
 // change: copy worker/core/routing to a directory before it (rewriting its `../types`
 // imports to the real file), make the change, then
 //   npx tsx test/routing-sim/bench-plan-ab.ts /tmp/routing-before worker/core/routing
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Plan, PlanInput } from '../../worker/core/routing/types';
+import type { LiveChannelSignals, Plan, PlanInput } from '../../worker/core/routing/types';
 import type { ChannelScore } from '../../worker/core/types';
 import { benchInput } from './bench-plan-input';
 
@@ -15,13 +16,18 @@ const BLOCKS = 15;
 interface Router {
   plan: (input: PlanInput) => Plan;
   ScoreIndex: new (entries: Iterable<ChannelScore>) => ReadonlyMap<string, ChannelScore>;
+  /** The copy's own LiveSignalMap class (its fast path checks instanceof); a plain Map before it existed. */
+  LiveMap: new (entries: Iterable<[string, LiveChannelSignals]>) => ReadonlyMap<string, LiveChannelSignals>;
 }
 
 async function load(directory: string): Promise<Router> {
   const url = (file: string) => pathToFileURL(path.resolve(directory, file)).href;
   const planModule = (await import(url('plan.ts'))) as { plan: Router['plan'] };
   const indexModule = (await import(url('score-index.ts'))) as { ScoreIndex: Router['ScoreIndex'] };
-  return { plan: planModule.plan, ScoreIndex: indexModule.ScoreIndex };
+  const liveModule = existsSync(path.resolve(directory, 'live-signal-map.ts'))
+    ? ((await import(url('live-signal-map.ts'))) as { LiveSignalMap: Router['LiveMap'] })
+    : undefined;
+  return { plan: planModule.plan, ScoreIndex: indexModule.ScoreIndex, LiveMap: liveModule?.LiveSignalMap ?? Map };
 }
 
 /** CPU microseconds per plan over one block. */
@@ -48,6 +54,8 @@ const sizes = process.argv.slice(4).map(Number);
 const routers = [await load(directoryA), await load(directoryB)] as const;
 const table: Record<string, number | string>[] = [];
 for (const count of sizes.length > 0 ? sizes : [10, 100, 1000]) {
+  // BENCH_PLAIN_LIVE=1 (below): live signals in a plain Map, what the worker hands over until
+  // its LiveSignals keeps its snapshot in a LiveSignalMap: nothing of them can be remembered.
   const plain = benchInput(count);
   // BENCH_CONVERSATION=1: a request continuing a conversation warm on one channel (issue 14's
   // affinity path; a router without it ignores the field).
@@ -55,8 +63,14 @@ for (const count of sizes.length > 0 ? sizes : [10, 100, 1000]) {
     process.env.BENCH_CONVERSATION === '1'
       ? { ...plain, conversation: { key: 'k', last_channel_id: 'channel-0', last_served_at: plain.now - 30_000, prefix_tokens: 4_000, turn: 3 } }
       : plain;
-  // Each copy finds scores through its own ScoreIndex class (the fast path checks instanceof).
-  const inputs = routers.map((router) => ({ ...base, scores: new router.ScoreIndex(base.scores.values()) }));
+  // Each copy finds scores and live signals through its own classes (the fast paths check
+  // instanceof; another copy's LiveSignalMap would silently take the slow path).
+  const plainLive = process.env.BENCH_PLAIN_LIVE === '1';
+  const inputs = routers.map((router) => ({
+    ...base,
+    scores: new router.ScoreIndex(base.scores.values()),
+    live: plainLive ? new Map(base.live) : new router.LiveMap(base.live),
+  }));
   const iterations = Math.max(500, Math.round(300_000 / count));
   const results: number[][] = [[], []];
   for (let side = 0; side < 2; side++) block(routers[side]!, inputs[side]!, iterations); // warm up

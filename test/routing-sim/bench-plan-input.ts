@@ -1,6 +1,8 @@
 // The bench's plan input: `count` channels of one model with random costs, scores and live
 // signals (seeded, so every run plans the same fleet). Scores come as the worker's score
-// store hands them over: a ScoreIndex built when the table arrives.
+// store hands them over: a ScoreIndex built when the table arrives; live signals in the
+// LiveSignalMap the worker's LiveSignals keeps its snapshot in (entries never replaced).
+import { LiveSignalMap } from '../../worker/core/routing/live-signal-map';
 import { ScoreIndex } from '../../worker/core/routing/score-index';
 import { seededRandom } from '../../worker/core/routing/random';
 import { scoreKey, type LiveChannelSignals, type PlanInput } from '../../worker/core/routing/types';
@@ -10,7 +12,7 @@ export function benchInput(count: number): PlanInput {
   const random = seededRandom(count);
   const candidates: Candidate[] = [];
   const scores = new Map<string, ChannelScore>();
-  const live = new Map<string, LiveChannelSignals>();
+  const live = new LiveSignalMap();
   for (let index = 0; index < count; index++) {
     const channel_id = `channel-${index}`;
     const cost = 0.3 + random() * 0.6;

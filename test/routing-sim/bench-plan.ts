@@ -1,7 +1,8 @@
-// Decision time of plan() per request with 10, 100 and 1,000 candidates, alone and with the
-// decision record the worker logs for every request (decisionRecordOf). Blocks of plans are
-// timed in turn, plan alone then plan + record, and the best block of each is kept: on a
-// shared machine the best block is the one least disturbed by other processes.
+// Decision time of plan() per request with 10, 100 and 1,000 candidates, alone, with the
+// decision record the worker logs for every request (decisionRecordOf), and for a request
+// continuing a conversation whose prompt cache is warm on one channel (issue 14's affinity
+// terms). Blocks of plans are timed in turn, one of each kind, and the best block of each
+// is kept: on a shared machine the best block is the one least disturbed by other processes.
 // Run: npx tsx test/routing-sim/bench-plan.ts
 import { decisionRecordOf } from '../../worker/core/routing/decision';
 import { plan } from '../../worker/core/routing/plan';
@@ -28,16 +29,28 @@ function best(run: (input: PlanInput) => number, input: PlanInput, iterations: n
   blocks.push(elapsed / iterations);
 }
 
-const rows: { candidates: number; microseconds_per_plan: number; plans_per_second: number; with_decision_record: number }[] = [];
+const rows: {
+  candidates: number;
+  microseconds_per_plan: number;
+  plans_per_second: number;
+  with_decision_record: number;
+  with_conversation: number;
+}[] = [];
 for (const count of [10, 100, 1000]) {
   const base = benchInput(count);
+  const conversation: PlanInput = {
+    ...base,
+    conversation: { key: 'k', last_channel_id: 'channel-0', last_served_at: base.now - 30_000, prefix_tokens: 4_000, turn: 3 },
+  };
   const iterations = Math.max(500, Math.round(200_000 / count));
   for (let index = 0; index < iterations; index++) planAndRecord(base); // warm up
   const alone: number[] = [];
   const recorded: number[] = [];
+  const continued: number[] = [];
   for (let block = 0; block < BLOCKS; block++) {
     best(planOnly, base, iterations, alone);
     best(planAndRecord, base, iterations, recorded);
+    best(planOnly, conversation, iterations, continued);
   }
   const perPlan = Math.min(...alone);
   rows.push({
@@ -45,6 +58,7 @@ for (const count of [10, 100, 1000]) {
     microseconds_per_plan: Math.round(perPlan * 100) / 100,
     plans_per_second: Math.round(1e6 / perPlan),
     with_decision_record: Math.round(Math.min(...recorded) * 100) / 100,
+    with_conversation: Math.round(Math.min(...continued) * 100) / 100,
   });
 }
 console.table(rows);

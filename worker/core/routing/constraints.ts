@@ -49,7 +49,10 @@ export function rejectionOf(
   ) {
     return 'route.max_ttft_ms';
   }
-  for (const capability of profile.capabilities) {
+  // Indexed, not for…of: this runs per candidate per request.
+  const capabilities = profile.capabilities;
+  for (let position = 0; position < capabilities.length; position++) {
+    const capability = capabilities[position]!;
     if (!candidate.capabilities.includes(capability)) return `capability.${capability}`;
   }
   if (candidate.context_length !== null && profile.input_tokens > candidate.context_length) {

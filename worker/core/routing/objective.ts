@@ -5,9 +5,11 @@ import type { Candidate, ChannelScore } from '../types';
 import { rejectionOf } from './constraints';
 import { affinityUtility, creditConversation } from './objective-affinity';
 import { ROUTING_CONSTANTS as K } from './presets';
-import { scoreOf } from './score-index';
+import { rememberCandidate, rememberedSignals, useLive } from './candidate-scores';
+import { LiveSignalMap } from './live-signal-map';
+import { ScoreIndex, scoreOf } from './score-index';
 import type { RouterSettings } from './settings';
-import type { PlanInput } from './types';
+import type { LiveChannelSignals, PlanInput } from './types';
 import {
   AFFINITY_MARGIN,
   AFFINITY_TTFT,
@@ -49,9 +51,26 @@ export function measure(input: PlanInput, settings: RouterSettings, workspace: W
   const { candidates, profile } = input;
   const count = candidates.length;
   let index = 0;
+  // A ScoreIndex remembers what the last plans over these candidates found (candidate-scores.ts).
+  const scores = input.scores;
+  const table = scores instanceof ScoreIndex ? scores : undefined;
+  const remembered = table !== undefined && count > 0 ? table.rememberedList(candidates[0]!) : undefined;
+  const live = input.live;
+  const stableLive = remembered !== undefined && live instanceof LiveSignalMap;
+  if (stableLive) useLive(remembered, live);
   // Gathered as each row is measured: the same order, so the same sums, one pass fewer.
   for (const candidate of candidates) {
-    measureOne(input, workspace, candidate, index);
+    let score: ChannelScore | undefined;
+    let signals: LiveChannelSignals | undefined;
+    if (remembered !== undefined) {
+      rememberCandidate(remembered, index, candidate, table!);
+      score = remembered.score[index];
+      signals = stableLive ? rememberedSignals(remembered, index, candidate.channel_id, live) : live.get(candidate.channel_id);
+    } else {
+      score = scoreOf(scores, candidate.channel_id, candidate.model);
+      signals = live.get(candidate.channel_id);
+    }
+    measureOne(input, workspace, candidate, index, score, signals);
     gather(workspace, index++, profile.output_tokens);
   }
   conclude(workspace, profile.models.length, profile.output_tokens);
@@ -60,11 +79,19 @@ export function measure(input: PlanInput, settings: RouterSettings, workspace: W
   // them (workspace.ts listMembers): most plans never reach the unhealthy tier or a fallback model.
 }
 
-function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate, index: number): void {
+function measureOne(
+  input: PlanInput,
+  workspace: Workspace,
+  candidate: Candidate,
+  index: number,
+  score: ChannelScore | undefined,
+  signals: LiveChannelSignals | undefined,
+): void {
   const { data, state, explore, model } = workspace;
-  const modelIndex = input.profile.models.indexOf(candidate.model);
+  // Most requests name one model: one comparison instead of a call per candidate.
+  const models = input.profile.models;
+  const modelIndex = models[0] === candidate.model ? 0 : models.indexOf(candidate.model);
   model[index] = modelIndex;
-  const score: ChannelScore | undefined = scoreOf(input.scores, candidate.channel_id, candidate.model);
   const reason =
     modelIndex < 0 ? 'model' : rejectionOf(candidate, score, input.policy, input.profile);
   const base = index * WIDTH;
@@ -85,7 +112,6 @@ function measureOne(input: PlanInput, workspace: Workspace, candidate: Candidate
   data[base + COST] = cost;
   data[base + MARGIN] = revenue - cost;
 
-  const signals = input.live.get(candidate.channel_id);
   const breaker = signals?.breaker ?? 'closed';
   const streak = signals?.success_streak ?? 0;
   let successP: number = K.prior_success;

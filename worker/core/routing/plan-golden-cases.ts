@@ -5,6 +5,7 @@
 // same input: the golden file pins what plan() does with each of them.
 import { PROTOCOLS, type Candidate, type ChannelScore } from '../types';
 import { seededRandom } from './random';
+import { LiveSignalMap } from './live-signal-map';
 import { ScoreIndex } from './score-index';
 import { scoreKey, type LiveChannelSignals, type PlanInput, type ProviderPreferences, type RoutingMode, type RoutingPolicy } from './types';
 
@@ -132,7 +133,9 @@ export function goldenInput(index: number): PlanInput {
     const entry = scoreOf(random, candidate);
     if (entry !== undefined) scores.set(scoreKey(entry.channel_id, entry.model), entry);
   }
-  const live = new Map<string, LiveChannelSignals>();
+  // Every other case in the map the worker's live signals use (decided by the index, not the
+  // random source, so the cases and their fixture stay what they were).
+  const live = index % 2 === 0 ? new Map<string, LiveChannelSignals>() : new LiveSignalMap();
   for (const channel of channels) {
     const signals = signalsOf(random);
     if (signals !== undefined) live.set(channel, signals);

@@ -4,7 +4,8 @@
 // channel ids and model names are the catalog's own strings, whose hashes V8 keeps, so two
 // Map lookups on them cost a fraction of that. A ScoreIndex is also a ReadonlyMap keyed by
 // scoreKey, so it is a valid PlanInput.scores; it cannot be changed after it is built.
-import type { ChannelScore } from '../types';
+import type { Candidate, ChannelScore } from '../types';
+import { CandidateScoreMemory, type CandidateScores } from './candidate-scores';
 import { scoreKey } from './types';
 
 /**
@@ -20,6 +21,8 @@ interface ChannelEntry {
 export class ScoreIndex implements ReadonlyMap<string, ChannelScore> {
   readonly #flat: Map<string, ChannelScore>;
   readonly #byChannel = new Map<string, ChannelEntry>();
+  /** What plans over this table found for their candidates (candidate-scores.ts). */
+  readonly #remembered = new CandidateScoreMemory();
 
   constructor(entries: Iterable<ChannelScore>) {
     this.#flat = new Map();
@@ -38,6 +41,11 @@ export class ScoreIndex implements ReadonlyMap<string, ChannelScore> {
     const channel = this.#byChannel.get(channel_id);
     if (channel === undefined) return undefined;
     return channel.model === model ? channel.score : channel.others?.get(model);
+  }
+
+  /** The remembered scores of candidate lists starting with `first` (candidate-scores.ts); undefined when full. */
+  rememberedList(first: Candidate): CandidateScores | undefined {
+    return this.#remembered.listOf(first);
   }
 
   get size(): number {
