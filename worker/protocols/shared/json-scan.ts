@@ -35,16 +35,25 @@ function skipWhitespace(text: string, index: number): number {
   return position;
 }
 
-/** Index one past the closing quote of the string opening at `index`, or -1. */
-function skipString(text: string, index: number): number {
+/**
+ * Index one past the closing quote of the string opening at `index`, or -1. Jumps from one
+ * quote or backslash to the next with indexOf (native) instead of a loop per character: a
+ * long chat history is mostly string contents, and this scan of the whole request body was
+ * ~5 % of the isolate's time per request on a 19k-token history (docs/perf-notes-runtime.md).
+ */
+export function skipString(text: string, index: number): number {
   let position = index + 1;
-  while (position < text.length) {
-    const code = text.charCodeAt(position);
-    if (code === 0x5c) position += 2;
-    else if (code === 0x22) return position + 1;
-    else position += 1;
+  let quote = text.indexOf('"', position);
+  let backslash = text.indexOf('\\', position);
+  for (;;) {
+    if (quote < 0) return -1;
+    if (backslash < 0 || backslash > quote) return quote + 1;
+    // An escape before the quote: skip the escaped character (which may be that quote). Each
+    // search starts past the last one, so the scan stays linear however many escapes there are.
+    position = backslash + 2;
+    if (quote < position) quote = text.indexOf('"', position);
+    backslash = text.indexOf('\\', position);
   }
-  return -1;
 }
 
 /** Index one past the value starting at `index`, or -1 when the text is not JSON. */
