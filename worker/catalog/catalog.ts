@@ -122,8 +122,22 @@ export function groupOf(catalog: Catalog, groupId: string): CatalogGroup {
 export function candidatesFor(catalog: Catalog, modelId: string, multiplier: number): Candidate[] {
   const list = catalog.candidates.get(modelId) ?? [];
   if (multiplier === 1) return list;
-  return list.map((candidate) => ({ ...candidate, price: scalePrice(candidate.price, multiplier) }));
+  // The scaled list is kept per catalog, model and multiplier, so its candidate objects stay
+  // the same between requests, as the unscaled ones do: the router remembers scores per
+  // candidate object (core/routing/candidate-scores.ts) and a fresh copy per request never hits.
+  let lists = scaledLists.get(catalog);
+  if (lists === undefined) scaledLists.set(catalog, (lists = new Map()));
+  const key = `${multiplier}\u0000${modelId}`;
+  let scaled = lists.get(key);
+  if (scaled === undefined) {
+    scaled = list.map((candidate) => ({ ...candidate, price: scalePrice(candidate.price, multiplier) }));
+    lists.set(key, scaled);
+  }
+  return scaled;
 }
+
+/** Scaled candidate lists per catalog (dropped with the catalog), by multiplier and model. */
+const scaledLists = new WeakMap<Catalog, Map<string, Candidate[]>>();
 
 /** Every rate times the group multiplier, cache reads and writes included. */
 export function scalePrice(price: TokenPrice, multiplier: number): TokenPrice {

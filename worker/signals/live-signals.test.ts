@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { LiveSignals } from './live-signals';
+import { LiveSignalMap } from '../core/routing/live-signal-map';
 
 describe('LiveSignals', () => {
+  it('hands the router the same map and the same object per channel, refreshed in place', () => {
+    // The router remembers these objects between plans (core/routing/candidate-scores.ts):
+    // only a LiveSignalMap lets it, and an entry replaced by a new object would be missed.
+    const live = new LiveSignals();
+    live.begin('a', 0);
+    const first = live.snapshot(1);
+    const view = first.get('a');
+    expect(first).toBeInstanceOf(LiveSignalMap);
+    live.begin('a', 2);
+    live.begin('b', 2);
+    const second = live.snapshot(3);
+    expect(second).toBe(first);
+    expect(second.get('a')).toBe(view);
+    expect(view!.in_flight).toBe(2);
+  });
+
   it('counts requests in flight', () => {
     const live = new LiveSignals();
     live.begin('a', 0);

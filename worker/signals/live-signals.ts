@@ -10,6 +10,7 @@ import {
   type Breaker,
   type BreakerOptions,
 } from '../core/routing/breaker';
+import { LiveSignalMap } from '../core/routing/live-signal-map';
 import type { LiveChannelSignals } from '../core/routing/types';
 import type { ErrorClass } from '../core/types';
 
@@ -53,7 +54,8 @@ interface ChannelState {
 export class LiveSignals {
   readonly #options: LiveSignalsOptions;
   readonly #channels = new Map<string, ChannelState>();
-  readonly #snapshot = new Map<string, LiveChannelSignals>();
+  /** Never replaces or deletes an entry, so the router may remember them (core/routing/live-signal-map.ts). */
+  readonly #snapshot = new LiveSignalMap();
 
   constructor(options: Partial<LiveSignalsOptions> = {}) {
     this.#options = { ...DEFAULT_LIVE_SIGNALS, ...options };
