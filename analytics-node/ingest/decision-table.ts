@@ -24,8 +24,11 @@ CREATE TABLE IF NOT EXISTS decisions (
   reason           VARCHAR
 )`;
 
+/** The fields of a record the decisions table keeps. */
+export type DecisionSource = Pick<LogRecord, 'request_id' | 'ts_start' | 'user_id' | 'key_id' | 'model' | 'decision'>;
+
 /** Appends the decision of a record that has one, in the column order of CREATE_DECISIONS_TABLE. */
-export function appendDecision(appender: DuckDBAppender, record: LogRecord): void {
+export function appendDecision(appender: DuckDBAppender, record: DecisionSource): void {
   const decision = record.decision;
   if (decision === undefined) return;
   appender.appendVarchar(record.request_id);

@@ -13,7 +13,8 @@ type RequestBody = WriterRequest extends infer Request ? (Request extends { id: 
 export interface WriterClient {
   /** Rows in `log` when the file was opened. */
   rows: number;
-  request(body: RequestBody): Promise<unknown>;
+  /** `transfer`: buffers moved to the thread instead of copied (the caller must not use them again). */
+  request(body: RequestBody, transfer?: readonly ArrayBuffer[]): Promise<unknown>;
   terminate(): Promise<void>;
 }
 
@@ -62,13 +63,13 @@ export async function startWriterThread(dbPath: string): Promise<WriterClient> {
 
   return {
     rows,
-    request(body) {
+    request(body, transfer = []) {
       if (failure !== null) return Promise.reject(failure);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ ...body, id } as WriterRequest);
+        worker.postMessage({ ...body, id } as WriterRequest, [...transfer]);
       });
     },
     async terminate() {

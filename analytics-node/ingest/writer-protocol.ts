@@ -1,11 +1,13 @@
 // Messages between the node's main thread and the DuckDB writer thread (structured clone).
 import type { BodyOutcome } from './ingest-group';
+import type { RecordColumns } from './record-columns';
 
 /** Values a statement may bind across the thread boundary: primitives survive a structured clone. */
 export type StatementValue = string | number | bigint | boolean | null;
 
 export type WriterRequest =
-  | { id: number; kind: 'ingest'; body: string; trusted: boolean }
+  /** Records already parsed and checked on the main thread, as columns. */
+  | { id: number; kind: 'ingest'; columns: RecordColumns }
   | { id: number; kind: 'query' | 'write'; sql: string; values: StatementValue[] | undefined }
   | { id: number; kind: 'flush' | 'close' };
 

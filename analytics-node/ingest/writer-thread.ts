@@ -1,5 +1,6 @@
-// The DuckDB file's owner, on a worker thread: the node's second core parses, checks and
-// appends ingest batches while the main thread serves HTTP. DuckDB allows one instance per
+// The DuckDB file's owner, on a worker thread: the node's second core deduplicates and
+// appends ingest batches (parsed and checked once, on the main thread, and sent as columns)
+// while the main thread serves HTTP. DuckDB allows one instance per
 // file per process, so every statement runs here: writes (ingest, `write`, checkpoints) one
 // at a time on the writer connection, queries on the reader connection.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,8 +12,8 @@ import { ingestGroup } from './ingest-group';
 import { SerialQueue } from './serial-queue';
 import type { StatementValue, WriterReply, WriterRequest, WriterStarted } from './writer-protocol';
 
-/** A group stops growing past this many body bytes (the route caps one body at 10 MB). */
-const MAX_GROUP_BYTES = 32 * 1024 * 1024;
+/** A group stops growing past this many records (about 32 MB of bodies; one body is at most 10 MB). */
+const MAX_GROUP_RECORDS = 50_000;
 
 const port = parentPort;
 if (port === null) throw new Error('writer-thread.ts runs as a worker thread');
@@ -93,16 +94,16 @@ async function drain(): Promise<void> {
   }
 }
 
-/** The leading ingest requests, up to MAX_GROUP_BYTES (at least one). */
+/** The leading ingest requests, up to MAX_GROUP_RECORDS (at least one). */
 function takeIngestGroup(): Array<Extract<WriterRequest, { kind: 'ingest' }>> {
   const group: Array<Extract<WriterRequest, { kind: 'ingest' }>> = [];
-  let bytes = 0;
+  let records = 0;
   while (jobs.length > 0) {
     const next = jobs[0]!;
-    if (next.kind !== 'ingest' || (group.length > 0 && bytes + next.body.length > MAX_GROUP_BYTES)) break;
+    if (next.kind !== 'ingest' || (group.length > 0 && records + next.columns.count > MAX_GROUP_RECORDS)) break;
     jobs.shift();
     group.push(next);
-    bytes += next.body.length;
+    records += next.columns.count;
   }
   return group;
 }
@@ -114,7 +115,7 @@ async function runGroup(group: Array<Extract<WriterRequest, { kind: 'ingest' }>>
   }
   try {
     const { writer } = await opened;
-    const outcomes = await ingestGroup(writer, group.map(({ body, trusted }) => ({ body, trusted })));
+    const outcomes = await ingestGroup(writer, group.map(({ columns }) => columns));
     group.forEach((request, index) => port!.postMessage({ id: request.id, ok: true, value: outcomes[index] } satisfies WriterReply));
   } catch (error) {
     if (group.length === 1) {

@@ -1,9 +1,14 @@
 // The DuckDB store: one embedded file, owned by a writer thread (ingest/writer-thread.ts) so
-// that parsing, checking and appending batches runs on the node's second core. Every
+// that deduplicating and appending batches runs on the node's second core; records are parsed
+// and checked once, on the calling thread, and cross to the writer as columns. Every
 // statement goes there: writes one at a time on its writer connection (concurrent ingest
 // batches are grouped into one transaction), queries on its reader connection. Batch ids
 // need no table of their own here: one process owns the file, and the per-key check inside
 // the writer's transaction already makes a replayed batch store nothing.
+import type { LogRecord } from '../../worker/core/types';
+import type { CheckedIngest } from '../ingest/checked-ingest';
+import { recordsOf } from '../ingest/ingest-group';
+import { columnsOf, transferablesOf } from '../ingest/record-columns';
 import { primitiveValues, startWriterThread } from '../ingest/writer-client';
 import type { BodyOutcome, LogStore, BoundValues } from './log-store';
 import { windowStatsOf } from './window-stats';
@@ -13,19 +18,24 @@ export async function openDuckDbStore(dbPath: string): Promise<LogStore> {
   let rows = writer.rows;
   let closing: Promise<void> | null = null;
 
-  async function ingestText(body: string, trusted: boolean): Promise<BodyOutcome> {
-    const outcome = (await writer.request({ kind: 'ingest', body, trusted })) as BodyOutcome;
+  async function ingestChecked(records: readonly LogRecord[]): Promise<BodyOutcome> {
+    const columns = columnsOf(records);
+    const outcome = (await writer.request({ kind: 'ingest', columns }, transferablesOf(columns))) as BodyOutcome;
     if (outcome.valid) rows += outcome.storedCount;
     return outcome;
   }
 
-  const store: LogStore = {
+  const store: LogStore & CheckedIngest = {
     dialect: 'duckdb',
-    ingestBody: (body) => ingestText(body, false),
+    ingestChecked,
+    async ingestBody(body) {
+      const records = recordsOf(body);
+      return records === null ? { valid: false } : ingestChecked(records);
+    },
     append: (_batchId, records) => store.ingest(records),
     async ingest(records) {
       // Typed records from this process: stored as given, unchecked (as before the writer thread).
-      const outcome = await ingestText(JSON.stringify({ records }), true);
+      const outcome = await ingestChecked(records);
       if (!outcome.valid) throw new Error('log store: invalid records');
       const stored = outcome.stored === null ? [...records] : outcome.stored.map((index) => records[index]!);
       return { stored, duplicates: outcome.duplicates };

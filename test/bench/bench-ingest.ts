@@ -6,7 +6,7 @@
 //     rows in the window (rows written straight into DuckDB, then a node opened on the file).
 // Prints one JSON document.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,11 @@ const ingestOnly = process.argv.includes('--ingest-only');
 // --profile DIR: the server runs with --cpu-prof and writes its profile into DIR on exit.
 const profileDirectory = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 const CHANNELS = 20;
+
+function optionValue(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
 const MODELS = 2;
 
 function syntheticRecord(index: number, tsEnd: number): LogRecord {
@@ -78,6 +83,8 @@ interface ServerProcess {
   port: number;
   /** CPU seconds (user + system) the server process has used so far. */
   cpuSeconds(): number;
+  /** CPU seconds per thread so far, keyed by `name#tid` (main thread, worker threads, libuv's pool, DuckDB's). */
+  threadCpuSeconds(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +111,20 @@ async function startServerProcess(dbPath: string): Promise<ServerProcess> {
     cpuSeconds() {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
+    },
+    threadCpuSeconds() {
+      const threads: Record<string, number> = {};
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+          threads[`${name}#${tid}`] = (Number(fields[11]) + Number(fields[12])) / ticks;
+        } catch {
+          // The thread ended between the listing and the read.
+        }
+      }
+      return threads;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -145,10 +166,18 @@ async function measureIngest(batchSize: number, connections: number, totalRows: 
   };
   await send(warmup);
   const cpuBefore = server.cpuSeconds();
+  const threadsBefore = server.threadCpuSeconds();
   const started = performance.now();
   await send(measured);
   const seconds = (performance.now() - started) / 1000;
   const serverCpu = server.cpuSeconds() - cpuBefore;
+  // Per-thread CPU per row (µs), busiest first: where the server's time went. Node names
+  // every thread `node` (the main thread comes first, thread ids grow in creation order).
+  const threadsAfter = server.threadCpuSeconds();
+  const perThread: Record<string, number> = {};
+  Object.entries(threadsAfter).forEach(([key, after], index) => {
+    perThread[index === 0 ? 'main' : `${key.slice(0, key.lastIndexOf('#'))} ${index}`] = after - (threadsBefore[key] ?? 0);
+  });
 
   agent.destroy();
   await server.stop();
@@ -162,6 +191,12 @@ async function measureIngest(batchSize: number, connections: number, totalRows: 
     mb_per_s: round(bytes / 1e6 / seconds, 1),
     server_cpu_s: round(serverCpu, 2),
     rows_per_server_cpu_s: Math.round(totalRows / serverCpu),
+    server_cpu_us_per_row_by_thread: Object.fromEntries(
+      Object.entries(perThread)
+        .filter(([, used]) => used > 0)
+        .sort(([, a], [, b]) => b - a)
+        .map(([name, used]) => [name, round((used * 1e6) / totalRows, 2)]),
+    ),
   };
 }
 
@@ -259,16 +294,25 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-const ingestRows = quick ? 50_000 : 150_000;
-const configurations = [
+// --rows N: rows per measured round; --only BATCHxCONNECTIONS[,…]: just those configurations
+// (e.g. `--only 5000x2` while profiling); --rounds N overrides the round count.
+const rowsOption = optionValue('--rows');
+const onlyOption = optionValue('--only');
+const roundsOption = optionValue('--rounds');
+const ingestRows = rowsOption !== undefined ? Number(rowsOption) : quick ? 50_000 : 150_000;
+const allConfigurations: ReadonlyArray<readonly [number, number]> = [
   [1000, 1],
   [2000, 1],
   [5000, 1],
   [2000, 2],
   // The worker ships from many isolates at once: concurrent batches are grouped by the writer.
   [5000, 2],
-] as const;
-const rounds = quick ? 1 : 3;
+];
+const configurations =
+  onlyOption === undefined
+    ? allConfigurations
+    : onlyOption.split(',').map((entry) => entry.split('x').map(Number) as unknown as readonly [number, number]);
+const rounds = roundsOption !== undefined ? Number(roundsOption) : quick ? 1 : 3;
 const runs: Awaited<ReturnType<typeof measureIngest>>[][] = configurations.map(() => []);
 let offset = 0;
 // Interleaved rounds: the machine is shared, so each configuration sees the same noise.
@@ -286,6 +330,7 @@ const ingest = runs.map((results) => ({
   rows_per_s_best: Math.max(...results.map((result) => result.rows_per_s)),
   rows_per_server_cpu_s_median: median(results.map((result) => result.rows_per_server_cpu_s)),
   mb_per_s_median: median(results.map((result) => result.mb_per_s)),
+  server_cpu_us_per_row_by_thread: results[results.length - 1]!.server_cpu_us_per_row_by_thread,
 }));
 const recompute = [];
 for (const rows of ingestOnly ? [] : quick ? [300_000] : [300_000, 3_000_000]) recompute.push(await measureRecompute(rows));
