@@ -5,9 +5,7 @@
 //  2. score recompute time, start-up rebuild time and /stats query time with 300k and 3M
 //     rows in the window (rows written straight into DuckDB, then a node opened on the file).
 // Prints one JSON document.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { LogRecord } from '../../worker/core/types';
@@ -15,6 +13,7 @@ import { createAnalyticsNode } from '../../analytics-node/app';
 import { openLogStore } from '../../analytics-node/log-store';
 import { ingestBodySchema } from '../../analytics-node/schemas';
 import { TEST_SECRET, makeRecord, temporaryDirectory } from '../../analytics-node/test-support';
+import { post, startServerProcess } from './ingest-server';
 
 const quick = process.argv.includes('--quick');
 const ingestOnly = process.argv.includes('--ingest-only');
@@ -51,92 +50,9 @@ function syntheticRecord(index: number, tsEnd: number): LogRecord {
   });
 }
 
-function post(agent: Agent, port: number, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const call = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        path: '/ingest',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${TEST_SECRET}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => (response.statusCode === 200 ? resolve(text) : reject(new Error(`${response.statusCode} ${text}`))));
-      },
-    );
-    call.on('socket', (socket) => socket.setNoDelay(true));
-    call.on('error', reject);
-    call.end(body);
-  });
-}
-
-interface ServerProcess {
-  port: number;
-  /** CPU seconds (user + system) the server process has used so far. */
-  cpuSeconds(): number;
-  /** CPU seconds per thread so far, keyed by `name#tid` (main thread, worker threads, libuv's pool, DuckDB's). */
-  threadCpuSeconds(): Record<string, number>;
-  stop(): Promise<void>;
-}
-
-/** The real entry point (main.ts) in its own process, as in production. */
-async function startServerProcess(dbPath: string): Promise<ServerProcess> {
-  const profiling = profileDirectory === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDirectory];
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', path.join(import.meta.dirname, '../../analytics-node/main.ts')], {
-    env: { ...process.env, ANALYTICS_PORT: '0', ANALYTICS_DB: dbPath, INTERNAL_SECRET: TEST_SECRET, WORKER_URL: '' },
-    cwd: path.join(import.meta.dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /ready on http:\/\/[^:]+:(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`analytics node exited with ${code}: ${output}`)));
-  });
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  return {
-    port,
-    cpuSeconds() {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
-    },
-    threadCpuSeconds() {
-      const threads: Record<string, number> = {};
-      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
-        try {
-          const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
-          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-          threads[`${name}#${tid}`] = (Number(fields[11]) + Number(fields[12])) / ticks;
-        } catch {
-          // The thread ended between the listing and the read.
-        }
-      }
-      return threads;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 async function measureIngest(batchSize: number, connections: number, totalRows: number, startIndex: number) {
   const temporary = temporaryDirectory();
-  const server = await startServerProcess(temporary.dbPath);
+  const server = await startServerProcess(temporary.dbPath, profileDirectory);
   const port = server.port;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
 
