@@ -7,7 +7,6 @@
 // Prints one JSON document.
 import { Agent } from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import type { LogRecord } from '../../worker/core/types';
 import { createAnalyticsNode } from '../../analytics-node/app';
 import { openLogStore } from '../../analytics-node/log-store';
