@@ -1,7 +1,7 @@
 // Keeps the rollups current from the writer connection, inside the ingest transaction that
 // stored the records (so the log, the pending rows and the rollups always agree):
 //  - every stored record is appended to `rollup_pending` with its log row;
-//  - about once a second, pending rows are folded into the rollups (one aggregate INSERT per
+//  - about every 10 s, pending rows are folded into the rollups (one aggregate INSERT per
 //    table) and deleted: partial rows, exact, because every query sums rows;
 //  - about once a minute, the buckets folded into since the last merge are merged back to
 //    one row per key (a late record only touches its own bucket).
@@ -13,8 +13,17 @@ export interface MaintenanceConnection {
   column(sql: string): Promise<number[]>;
 }
 
+/**
+ * How often pending rows are folded. A fold is about nine statements over wide aggregates:
+ * 30–180 ms of the node's CPU whatever the number of rows (measured 2026-12-06 with ~100
+ * records a second, docs/perf-notes-tail.md). Once a second, it was the largest part of the
+ * latency tail of a worker sharing the node's cores; every 10 s it costs a tenth, and queries
+ * read the pending rows raw meanwhile (at 1,000 records a second, 10,000 rows at most).
+ */
+export const FOLD_EVERY_MS = 10_000;
+
 export interface RollupMaintenanceOptions {
-  /** Fold pending rows when the last fold is this old (default 1 s; 0: at every batch). */
+  /** Fold pending rows when the last fold is this old (default FOLD_EVERY_MS; 0: at every batch). */
   foldEveryMs?: number;
   /** Merge partial rows when the last merge is this old (default 60 s; 0: at every fold). */
   mergeEveryMs?: number;
@@ -31,7 +40,7 @@ export class RollupMaintenance {
   private readonly now: () => number;
 
   constructor(options: RollupMaintenanceOptions = {}) {
-    this.foldEveryMs = options.foldEveryMs ?? 1000;
+    this.foldEveryMs = options.foldEveryMs ?? FOLD_EVERY_MS;
     this.mergeEveryMs = options.mergeEveryMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }

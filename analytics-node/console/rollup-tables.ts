@@ -98,7 +98,7 @@ export function aggregate(table: RollupTable, source: string): string {
 /**
  * Stored records not yet folded into the rollups (the log's columns the rollups read), written in the
  * ingest transaction with their log rows. Queries read it with the rollups, so an answer is
- * whole between folds; folding once a second, not per batch, keeps ingest fast: a fold's four
+ * whole between folds; folding every 10 s, not per batch, keeps ingest fast: a fold's four
  * aggregate statements cost ~30 ms whatever the batch size (measured, 1,000-record batches).
  */
 export const CREATE_ROLLUP_PENDING = `CREATE TABLE IF NOT EXISTS rollup_pending (

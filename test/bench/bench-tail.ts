@@ -8,7 +8,8 @@
 //
 // Variants: `current` is the worker as in the tree ("fix on"); `baseline` is a copy of the
 // tree with the tail fixes undone by exact patches (bench-tail-bundle.ts TAIL_FIXES_OFF), so
-// an A/B differs in exactly those lines. `current-discard` and `current-none` are the tree with
+// an A/B differs in exactly those lines. --pin puts workerd alone on CPU 1 and everything else
+// (simulator, client, analytics node, Miniflare's Node process) on CPU 0. `current-discard` and `current-none` are the tree with
 // its log records shipped to a server that discards them, or not shipped at all: they tell the
 // worker's own shipping cost from the analytics node's ingest competing for the shared cores. --trace sets TAIL_TRACE=1 and lines the slow
 // requests up with the isolate's traced waits (worker/logs/wait-trace.ts).
@@ -83,7 +84,12 @@ async function main(): Promise<void> {
           args: [path.join(ROOT, 'test/bench/bench-tail-stack.ts'), JSON.stringify({ simUrl: simulator.url, dataDir: path.join(tmp, `stack-${variant}-${pass}`), scriptPath: scripts[variant], bindings: trace ? { TAIL_TRACE: '1' } : {}, logSink: logSinkOf(variant), ...(trace ? { outputFile } : {}) })],
           timeoutMs: 90_000,
         });
-        if (pinned) pin(stack.measuredPid, '1');
+        if (pinned) {
+          // Everything of the stack but workerd (the analytics node, Miniflare's Node process)
+          // shares CPU 0 with the simulator and the client; workerd has CPU 1 to itself.
+          if (stack.child.pid !== undefined) pin(stack.child.pid, '0');
+          pin(stack.measuredPid, '1');
+        }
         try {
           for (const rate of rates) {
             const reference = await drive(direct.url, {}, 'gpt-sim', rate);
