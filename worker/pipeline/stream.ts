@@ -72,9 +72,14 @@ export interface StreamResult {
  * (or the stream broke, or the client left); never rejects.
  */
 export function pumpStream(start: Extract<StreamStart, { ok: true }>, translator: StreamTranslator, timings: StreamTimings): { body: ReadableStream<Uint8Array>; done: Promise<StreamResult> } {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = clientPipe();
   const writer = writable.getWriter();
-  const write = (frames: string[]) => (frames.length === 0 ? Promise.resolve() : writer.write(encoder.encode(frames.join(''))));
+  // One encode per upstream event, and no join for the usual single frame.
+  // An empty write is skipped: nothing to send, and a native pipe need not see zero bytes.
+  const write = (frames: string[]) => {
+    const text = frames.length === 1 ? frames[0]! : frames.join('');
+    return text.length === 0 ? Promise.resolve() : writer.write(encoder.encode(text));
+  };
 
   const done = (async (): Promise<StreamResult> => {
     try {
@@ -145,6 +150,21 @@ export function pumpStream(start: Extract<StreamStart, { ok: true }>, translator
     }
   })();
   return { body: readable, done };
+}
+
+type BytePipe = { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+
+/**
+ * The pipe between the pump and the client's body. In workerd, its native
+ * IdentityTransformStream: a write hands the bytes to the response directly, where a JS
+ * `TransformStream` runs its transform, its queue and the runtime's read of its readable side
+ * as more promise turns per frame (docs/perf-notes-streams.md, "Per-frame cost"). Both have no
+ * queue: a write settles once the client side has taken it (backpressure), and rejects once
+ * the client has gone (then the pump cancels the upstream). Elsewhere (Node tests) the standard one.
+ */
+export function clientPipe(): BytePipe {
+  const Native = (globalThis as { IdentityTransformStream?: new () => BytePipe }).IdentityTransformStream;
+  return Native ? new Native() : new TransformStream<Uint8Array, Uint8Array>();
 }
 
 /**

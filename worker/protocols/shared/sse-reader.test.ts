@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { readSourceEvents } from './sse-reader';
+import { byteSource, READ_BUFFER_BYTES, readSourceEvents } from './sse-reader';
 
 const encoder = new TextEncoder();
 
@@ -83,4 +83,62 @@ describe('readSourceEvents', () => {
     await reader.cancel();
     expect(await pending).toEqual({ done: true, value: undefined });
   });
+
+  // A fetch body is a byte stream: it is read BYOB into one buffer reused for the whole stream.
+  // Reuse must never let a later read overwrite bytes an earlier event still needs.
+  it('a byte stream is read BYOB into one reused buffer, and yields the same events however split', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '😀', ' ', '{') }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 20 }),
+        async (texts, cuts) => {
+          const bytes = encoder.encode(texts.map((text) => `data: ${text}\n\n`).join(''));
+          const chunks: Uint8Array[] = [];
+          for (let at = 0, i = 0; at < bytes.length; i++) {
+            const size = cuts[i % cuts.length]!;
+            chunks.push(bytes.slice(at, at + size));
+            at += size;
+          }
+          const source = byteStream(chunks);
+          expect(byteSource(byteStream([])).byob).toBe(true);
+          expect((await all(readSourceEvents(source))).map((event) => event.data)).toEqual(texts);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('an event larger than the read buffer arrives whole over several BYOB reads', async () => {
+    const big = 'x'.repeat(READ_BUFFER_BYTES * 2 + 17);
+    const events = await all(readSourceEvents(byteStream([encoder.encode(`data: ${big}\n\ndata: after\n\n`)])));
+    expect(events.map((event) => event.data)).toEqual([big, 'after']);
+  });
 });
+
+/** A byte stream (as a fetch body is) that fills each BYOB request from the next chunk. */
+function byteStream(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  const queue = chunks.map((chunk) => chunk.slice());
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      const chunk = queue[0];
+      if (chunk === undefined) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+        return;
+      }
+      const request = controller.byobRequest;
+      if (!request?.view) {
+        controller.enqueue(queue.shift()!);
+        return;
+      }
+      const target = new Uint8Array(request.view.buffer, request.view.byteOffset, request.view.byteLength);
+      const size = Math.min(target.length, chunk.length);
+      target.set(chunk.subarray(0, size));
+      if (size === chunk.length) queue.shift();
+      else queue[0] = chunk.subarray(size);
+      request.respond(size);
+    },
+  }) as ReadableStream<Uint8Array>;
+}
+
