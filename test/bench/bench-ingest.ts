@@ -152,7 +152,8 @@ async function fillWindow(dbPath: string, rows: number, nowMs: number): Promise<
       CASE WHEN i % 37 = 0 THEN 'server' ELSE 'none' END, '',
       80 + (i * 7919) % 900, 80 + (i * 7919) % 900 + 1500,
       200 + i % 300, 100 + i % 400, 0, 0, false, 0.0003,
-      CASE WHEN i % 37 = 0 THEN 0 ELSE 0.0004 END, true, 0, 0
+      CASE WHEN i % 37 = 0 THEN 0 ELSE 0.0004 END, true, 0, 0,
+      NULL, NULL, NULL -- conversation, cache_state, hedge
     FROM (SELECT i, ${nowMs - 290_000} + (i * 290000 // ${rows}) AS ts FROM range(${rows}) t(i))`);
   await connection.run('CHECKPOINT');
   connection.closeSync();
