@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { serve, type ServerType } from '@hono/node-server';
 import { startSimulator } from '../test/simulator/server';
@@ -239,11 +239,16 @@ export async function applyConfigTo(workerUrl: string, adminKey: string, config:
   if (!applied.ok) throw new Error(`config apply failed: ${applied.status} ${await applied.text()}`);
 }
 
-/** Bundle the worker with esbuild (what wrangler does), for Miniflare. */
-export async function bundleWorker(outDir: string): Promise<string> {
+/**
+ * Bundle the worker with esbuild (what wrangler does), for Miniflare. The benches bundle
+ * variants of it through `options` (another entry, plugins that swap files, node_modules for a
+ * copy of the tree outside the repository), so every bundle is built the same way.
+ */
+export async function bundleWorker(outDir: string, options: Pick<BuildOptions, 'entryPoints' | 'stdin' | 'plugins' | 'nodePaths'> = {}): Promise<string> {
   const outfile = path.join(outDir, 'index.js');
   await build({
-    entryPoints: [path.join(ROOT, 'worker/index.ts')],
+    entryPoints: options.stdin ? undefined : [path.join(ROOT, 'worker/index.ts')],
+    ...options,
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -16,10 +16,9 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { Miniflare } from 'miniflare';
-import { freePort, ROOT } from '../../scripts/stack';
+import { bundleWorker, freePort, ROOT } from '../../scripts/stack';
 import { applyMigrations } from '../../scripts/migrations';
 import { startSimulator } from '../simulator/server';
 
@@ -153,17 +152,7 @@ async function main(): Promise<void> {
   const outfile = path.join(dataDir, 'worker', 'index.js');
   await checkOutLegacy();
   try {
-    await build({
-    stdin: { contents: entrySource(ROOT), resolveDir: ROOT, loader: 'ts', sourcefile: 'account-bench-entry.ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    outfile,
-    external: ['cloudflare:*'],
-    logLevel: 'silent',
-    });
+    await bundleWorker(path.dirname(outfile), { stdin: { contents: entrySource(ROOT), resolveDir: ROOT, loader: 'ts', sourcefile: 'account-bench-entry.ts' } });
   } finally {
     await fs.rm(path.join(ROOT, LEGACY_DIR), { recursive: true, force: true });
   }

@@ -6,8 +6,7 @@
 // matches stops the bench. The copy lives in a temporary folder; the repository is only read.
 import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { ROOT } from '../../scripts/stack';
+import { bundleWorker, ROOT } from '../../scripts/stack';
 
 export interface TextPatch {
   file: string;
@@ -47,20 +46,6 @@ export async function bundlePatched(outDir: string, patches: TextPatch[]): Promi
 }
 
 async function bundle(entry: string, outDir: string): Promise<string> {
-  const outfile = path.join(outDir, 'index.js');
-  // What scripts/stack.ts bundleWorker does, plus the repository's node_modules for a copy outside it.
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    outfile,
-    external: ['cloudflare:*'],
-    logLevel: 'silent',
-    sourcemap: false,
-    nodePaths: [path.join(ROOT, 'node_modules')],
-  });
-  return outfile;
+  // The repository's node_modules too, for a copy of the tree outside it.
+  return bundleWorker(outDir, { entryPoints: [entry], nodePaths: [path.join(ROOT, 'node_modules')] });
 }

@@ -3,8 +3,8 @@
 // touching the working tree (frame-cost.ts's `base` variant).
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, type Plugin } from 'esbuild';
-import { ROOT } from '../lib/contenders';
+import type { Plugin } from 'esbuild';
+import { bundleWorker, ROOT } from '../../../scripts/stack';
 
 /** Bundle worker/index.ts into outDir/index.js with `overrides` (absolute source path → replacement file) swapped in. */
 export async function bundleVariant(outDir: string, overrides: Map<string, string> = new Map()): Promise<string> {
@@ -17,20 +17,7 @@ export async function bundleVariant(outDir: string, overrides: Map<string, strin
       });
     },
   };
-  const outfile = path.join(outDir, 'index.js');
-  await build({
-    entryPoints: [path.join(ROOT, 'worker/index.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    outfile,
-    external: ['cloudflare:*'],
-    logLevel: 'silent',
-    plugins: [swap],
-  });
-  return outfile;
+  return bundleWorker(outDir, { plugins: [swap] });
 }
 
 /** Every file under dir, keyed by the repository path it replaces (dir mirrors the repository's layout). */
