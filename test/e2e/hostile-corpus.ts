@@ -578,7 +578,19 @@ export function absurdButLegal(): LegalCase[] {
         { role: 'user', parts: [{ functionResponse: { name: 'f', response: { ok: true } } }] },
       ],
     }).replace('{"__DEEP__":1}', deepObject('1'));
+  const deepToolSchema = () =>
+    variant(gemini, {
+      contents: [{ role: 'user', parts: [{ text: 'call it' }] }],
+      tools: [{ functionDeclarations: [{ name: 'f', parameters: { __DEEP__: 1 } }] }],
+    }).replace('{"__DEEP__":1}', deepObject('1'));
   return [
+    // To a Gemini channel the body passes through as sent; translated, the schema is converted
+    // by a walk over the client's JSON, and too deep is a 400 naming it, not a 5xx.
+    served(gemini, `tool schema nested ${DEPTH} levels deep`, deepToolSchema(), DEFAULT_HEADERS, UPSTREAM_MAY_FAIL),
+    {
+      ...served(gemini, `tool schema nested ${DEPTH} levels deep, translated for an OpenAI channel`, deepToolSchema(), DEFAULT_HEADERS, [400]),
+      path: '/v1beta/models/gpt-test:generateContent',
+    },
     served(chat, '10k messages of empty content', variant(chat, { messages: Array.from({ length: 10_000 }, () => ({ role: 'user', content: '' })) })),
     served(messages, '10k messages of empty content', variant(messages, { messages: Array.from({ length: 10_000 }, (_, index) => ({ role: index % 2 === 0 ? 'user' : 'assistant', content: '' })).concat([{ role: 'user', content: '' }]) })),
     served(chat, 'UTF-8 BOM before a valid body', concat(Uint8Array.of(0xef, 0xbb, 0xbf), bytes(JSON.stringify(chat.valid)))),

@@ -2,7 +2,7 @@
 import type { AssistantPart, CanonicalMessage, CanonicalRequest, CanonicalTool, ReasoningConfig, ResponseFormat, ToolChoice, UserPart } from '../canonical';
 import type { GeminiInbound } from '../inbound';
 import type { Result } from '../types';
-import { unsupported, wrongOperation } from '../shared/validation';
+import { invalid, unsupported, wrongOperation } from '../shared/validation';
 import { partState } from './request';
 import type { GeminiGenerateRequest, GeminiPart } from './request-schema';
 
@@ -129,11 +129,10 @@ function convertTools(request: GeminiGenerateRequest): Result<CanonicalTool[]> {
   for (const [index, tool] of (request.tools ?? []).entries()) {
     const other = Object.keys(tool).find((key) => key !== 'functionDeclarations');
     if (other !== undefined) return unsupported(`tools[${index}].${other}`, `Gemini built-in tools ('${other}') cannot be sent to this channel.`);
-    for (const declaration of tool.functionDeclarations ?? []) {
-      const converted: CanonicalTool = {
-        name: declaration.name,
-        parameters: lowerCaseTypes(declaration.parametersJsonSchema ?? declaration.parameters ?? { type: 'object', properties: {} }),
-      };
+    for (const [declarationIndex, declaration] of (tool.functionDeclarations ?? []).entries()) {
+      const parameters = lowerCaseTypes(declaration.parametersJsonSchema ?? declaration.parameters ?? { type: 'object', properties: {} });
+      if (parameters === null) return tooDeep(`tools[${index}].functionDeclarations[${declarationIndex}].parameters`);
+      const converted: CanonicalTool = { name: declaration.name, parameters };
       if (declaration.description !== undefined) converted.description = declaration.description;
       tools.push(converted);
     }
@@ -141,19 +140,39 @@ function convertTools(request: GeminiGenerateRequest): Result<CanonicalTool[]> {
   return { ok: true, value: tools };
 }
 
-/** Gemini's OpenAPI-style schemas spell types in capitals (`OBJECT`); JSON Schema wants lower case. */
-export function lowerCaseTypes(schema: Record<string, unknown>): Record<string, unknown> {
-  const convert = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(convert);
+/**
+ * How deep a Gemini schema may nest. The conversion below is a recursive walk over the client's
+ * JSON, so without a bound a schema nested a few thousand levels deep (which JSON.parse accepts)
+ * exhausts the stack and the caller gets a 500 instead of a 400 (found by the soak fuzz run).
+ * Real schemas nest a handful of levels; providers' own limits are far below this.
+ */
+export const MAX_SCHEMA_DEPTH = 64;
+
+/**
+ * Gemini's OpenAPI-style schemas spell types in capitals (`OBJECT`); JSON Schema wants lower
+ * case. Null when the schema nests deeper than MAX_SCHEMA_DEPTH.
+ */
+export function lowerCaseTypes(schema: Record<string, unknown>): Record<string, unknown> | null {
+  let tooDeep = false;
+  const convert = (value: unknown, depth: number): unknown => {
     if (typeof value !== 'object' || value === null) return value;
+    if (depth > MAX_SCHEMA_DEPTH) {
+      tooDeep = true;
+      return null;
+    }
+    if (Array.isArray(value)) return value.map((item) => convert(item, depth + 1));
     const output: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      output[key] = key === 'type' && typeof item === 'string' ? item.toLowerCase() : convert(item);
+      output[key] = key === 'type' && typeof item === 'string' ? item.toLowerCase() : convert(item, depth + 1);
+      if (tooDeep) return null;
     }
     return output;
   };
-  return convert(schema) as Record<string, unknown>;
+  const converted = convert(schema, 0) as Record<string, unknown> | null;
+  return tooDeep ? null : converted;
 }
+
+const tooDeep = (param: string) => invalid(param, `The schema is nested more than ${MAX_SCHEMA_DEPTH} levels deep.`);
 
 function convertToolChoice(request: GeminiGenerateRequest): Result<ToolChoice | null> {
   const config = request.toolConfig?.functionCallingConfig;
@@ -175,10 +194,11 @@ function convertToolChoice(request: GeminiGenerateRequest): Result<ToolChoice | 
   }
 }
 
-function convertResponseFormat(config: GeminiGenerateRequest['generationConfig']): ResponseFormat | null {
-  if (config?.responseMimeType !== 'application/json') return null;
+function convertResponseFormat(config: GeminiGenerateRequest['generationConfig']): Result<ResponseFormat | null> {
+  if (config?.responseMimeType !== 'application/json') return { ok: true, value: null };
   const schema = config.responseJsonSchema ?? (config.responseSchema ? lowerCaseTypes(config.responseSchema) : undefined);
-  return schema ? { type: 'json-schema', name: 'response', schema, strict: true } : { type: 'json' };
+  if (schema === null) return tooDeep('generationConfig.responseSchema');
+  return { ok: true, value: schema ? { type: 'json-schema', name: 'response', schema, strict: true } : { type: 'json' } };
 }
 
 function convertReasoning(config: GeminiGenerateRequest['generationConfig']): ReasoningConfig | null {
@@ -202,6 +222,8 @@ export function geminiToCanonical(inbound: GeminiInbound): Result<CanonicalReque
   if (!tools.ok) return tools;
   const toolChoice = convertToolChoice(request);
   if (!toolChoice.ok) return toolChoice;
+  const responseFormat = convertResponseFormat(config);
+  if (!responseFormat.ok) return responseFormat;
   const system = request.systemInstruction?.parts.map((part) => part.text).join('\n');
   return {
     ok: true,
@@ -219,7 +241,7 @@ export function geminiToCanonical(inbound: GeminiInbound): Result<CanonicalReque
       seed: config?.seed ?? null,
       presence_penalty: config?.presencePenalty ?? null,
       frequency_penalty: config?.frequencyPenalty ?? null,
-      response_format: convertResponseFormat(config),
+      response_format: responseFormat.value,
       reasoning: convertReasoning(config),
       stream: inbound.stream,
       user: null,
